@@ -1,0 +1,44 @@
+// Float TFLite flatbuffer to graph IR. Op mappings live with each op in ops/.
+#pragma once
+#include <string>
+#include <vector>
+
+#include "graph/graph.h"
+#include "import/import_options.h"
+#include "import/node_builder.h"
+#include "tflite_generated.h"
+
+namespace octet {
+
+Graph import_tflite(const std::string& path, const ImportOptions& options = {});
+
+// One TFLite operator being imported: options and operand access on top of NodeBuilder.
+class TfliteOpImporter : public NodeBuilder {
+ public:
+  TfliteOpImporter(Graph& graph, std::unordered_map<std::string, int>& values,
+                   const tflite::Operator& op, tflite::BuiltinOperator code, int version,
+                   std::vector<int> input_ids, std::vector<std::string> output_names,
+                   std::string node_name);
+
+  const tflite::Operator& op() const { return op_; }
+  tflite::BuiltinOperator code() const { return code_; }
+  int version() const { return version_; }
+
+  size_t input_count() const { return inputs_.size(); }
+  bool has_input(size_t i) const { return i < inputs_.size() && inputs_[i] != kNoTensor; }
+  int input(size_t i) const;  // unsupported() when absent
+  const Tensor& input_tensor(size_t i) const { return tensor(input(i)); }
+  std::vector<int64_t> constant_ints(size_t i) const;  // unsupported() unless constant
+
+  // Translates a fused activation into the IR's "activation" attribute;
+  // unsupported() for ones the IR does not fuse (TANH, SIGN_BIT).
+  void set_activation(Attributes& attrs, tflite::ActivationFunctionType fused) const;
+
+ private:
+  const tflite::Operator& op_;
+  tflite::BuiltinOperator code_;
+  int version_;
+  std::vector<int> inputs_;
+};
+
+}  // namespace octet

@@ -1,0 +1,113 @@
+// Elementwise Add, Sub, Mul, Div with numpy broadcasting and an optional fused
+// activation. Also run on int32/int64 so importers can fold shape arithmetic.
+#include <functional>
+
+#include "import/onnx_importer.h"
+#include "import/tflite_importer.h"
+#include "ops/op_def.h"
+#include "ops/op_util.h"
+#include "runtime/kernel.h"
+
+namespace octet {
+namespace {
+
+void infer_binary(Graph& g, const Node& n) {
+  const Tensor& a = input_of(g, n, 0);
+  const Tensor& b = input_of(g, n, 1);
+  if (a.dtype != b.dtype)
+    shape_error(n, std::string("operand types differ: ") + dtype_name(a.dtype) + " and " + dtype_name(b.dtype));
+  set_output(g, n, 0, a.dtype, broadcast_shapes(n, a.shape, b.shape));
+}
+
+// Walks the output in row-major order, keeping an input offset per operand
+// whose stride is zero along broadcast dimensions.
+template <typename T, typename F>
+void broadcast_apply(const TensorView& a, const TensorView& b, const TensorView& out, F f) {
+  const T* pa = a.as<T>();
+  const T* pb = b.as<T>();
+  T* po = out.as<T>();
+  const int64_t n = out.element_count();
+  if (a.shape == b.shape) {
+    for (int64_t i = 0; i < n; ++i) po[i] = f(pa[i], pb[i]);
+    return;
+  }
+  if (b.element_count() == 1) {
+    for (int64_t i = 0; i < n; ++i) po[i] = f(pa[i], pb[0]);
+    return;
+  }
+  const int rank = out.rank();
+  std::vector<int64_t> sa(rank, 0), sb(rank, 0);
+  auto strides = [&](const TensorView& v, std::vector<int64_t>& s) {
+    int64_t stride = 1;
+    for (int i = v.rank() - 1, o = rank - 1; i >= 0; --i, --o) {
+      s[o] = v.shape[i] == 1 ? 0 : stride;
+      stride *= v.shape[i];
+    }
+  };
+  strides(a, sa);
+  strides(b, sb);
+  // The innermost dimension runs in a tight loop.
+  const int64_t inner = rank ? out.shape[rank - 1] : 1;
+  const int64_t ia = rank ? sa[rank - 1] : 0, ib = rank ? sb[rank - 1] : 0;
+  std::vector<int64_t> index(rank, 0);
+  int64_t oa = 0, ob = 0;
+  for (int64_t base = 0; base < n; base += inner) {
+    for (int64_t j = 0; j < inner; ++j) po[base + j] = f(pa[oa + j * ia], pb[ob + j * ib]);
+    for (int d = rank - 2; d >= 0; --d) {
+      oa += sa[d];
+      ob += sb[d];
+      if (++index[d] < out.shape[d]) break;
+      oa -= sa[d] * out.shape[d];
+      ob -= sb[d] * out.shape[d];
+      index[d] = 0;
+    }
+  }
+}
+
+template <template <typename> class F>
+void eval_binary(KernelContext& ctx) {
+  const TensorView& out = ctx.out();
+  switch (out.dtype) {
+    case DType::Float32:
+      broadcast_apply<float>(ctx.in(0), ctx.in(1), out, F<float>());
+      apply_activation(activation_of(ctx.node), out.as<float>(), out.element_count());
+      break;
+    case DType::Int32: broadcast_apply<int32_t>(ctx.in(0), ctx.in(1), out, F<int32_t>()); break;
+    case DType::Int64: broadcast_apply<int64_t>(ctx.in(0), ctx.in(1), out, F<int64_t>()); break;
+    default: unsupported_dtype(ctx, out.dtype);
+  }
+}
+
+template <OpKind kind>
+void import_onnx_binary(OnnxNodeImporter& node) {
+  node.emit(kind, {node.input(0), node.input(1)});
+}
+
+template <OpKind kind>
+void import_tflite_binary(TfliteOpImporter& op) {
+  Attributes attrs;
+  auto fused = tflite::ActivationFunctionType_NONE;
+  if (auto* o = op.op().builtin_options_as_AddOptions()) fused = o->fused_activation_function();
+  if (auto* o = op.op().builtin_options_as_SubOptions()) fused = o->fused_activation_function();
+  if (auto* o = op.op().builtin_options_as_MulOptions()) fused = o->fused_activation_function();
+  if (auto* o = op.op().builtin_options_as_DivOptions()) fused = o->fused_activation_function();
+  op.set_activation(attrs, fused);
+  op.emit(kind, {op.input(0), op.input(1)}, std::move(attrs));
+}
+
+template <OpKind kind, template <typename> class F>
+OpDef binary_def(const char* onnx_type, tflite::BuiltinOperator builtin) {
+  OpDef def{kind, infer_binary, eval_binary<F>};
+  def.onnx = {{onnx_type, import_onnx_binary<kind>}};
+  def.tflite = {{builtin, import_tflite_binary<kind>}};
+  return def;
+}
+
+}  // namespace
+
+OpDef define_Add() { return binary_def<OpKind::Add, std::plus>("Add", tflite::BuiltinOperator_ADD); }
+OpDef define_Sub() { return binary_def<OpKind::Sub, std::minus>("Sub", tflite::BuiltinOperator_SUB); }
+OpDef define_Mul() { return binary_def<OpKind::Mul, std::multiplies>("Mul", tflite::BuiltinOperator_MUL); }
+OpDef define_Div() { return binary_def<OpKind::Div, std::divides>("Div", tflite::BuiltinOperator_DIV); }
+
+}  // namespace octet

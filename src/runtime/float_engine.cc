@@ -1,0 +1,84 @@
+#include "runtime/float_engine.h"
+
+#include <cstring>
+
+#include "graph/error.h"
+#include "ops/op_def.h"
+
+namespace octet {
+
+void unsupported_dtype(const KernelContext& ctx, DType dtype) {
+  fail(ErrorKind::Unsupported, "node '" + ctx.node.name + "' (" + op_name(ctx.node.op) +
+                                   "): no kernel for dtype " + dtype_name(dtype));
+}
+
+FloatEngine::FloatEngine(const Graph& graph)
+    : graph_(graph), buffers_(graph.tensors.size()), views_(graph.tensors.size()) {
+  for (size_t t = 0; t < graph.tensors.size(); ++t) {
+    const Tensor& tensor = graph.tensors[t];
+    TensorView& view = views_[t];
+    view.dtype = tensor.dtype;
+    view.shape = tensor.shape;
+    if (tensor.is_constant()) {
+      view.data = const_cast<uint8_t*>(tensor.data->data());  // kernels never write inputs
+    } else {
+      // Separate buffers per tensor keep every intermediate observable.
+      buffers_[t].resize(std::max<size_t>(tensor.byte_size(), 1));
+      view.data = buffers_[t].data();
+    }
+  }
+}
+
+static KernelContext make_context(const Node& node, const std::vector<TensorView>& views) {
+  std::vector<TensorView> ins, outs;
+  for (int t : node.inputs) ins.push_back(t == kNoTensor ? TensorView{} : views[t]);
+  for (int t : node.outputs) outs.push_back(views[t]);
+  return KernelContext(node, std::move(ins), std::move(outs));
+}
+
+std::vector<TensorView> FloatEngine::run(const std::vector<const void*>& inputs,
+                                         const TensorObserver& observer) {
+  if (inputs.size() != graph_.inputs.size())
+    fail(ErrorKind::BadInput, "model has " + std::to_string(graph_.inputs.size()) + " inputs, got " +
+                                  std::to_string(inputs.size()));
+  for (size_t i = 0; i < inputs.size(); ++i) {
+    int t = graph_.inputs[i];
+    std::memcpy(buffers_[t].data(), inputs[i], graph_.tensors[t].byte_size());
+    if (observer) observer(t, views_[t]);
+  }
+  for (const Node& node : graph_.nodes) {
+    KernelContext ctx = make_context(node, views_);
+    op_def(node.op).eval(ctx);
+    if (observer)
+      for (int t : node.outputs) observer(t, views_[t]);
+  }
+  std::vector<TensorView> outputs;
+  for (int t : graph_.outputs) outputs.push_back(views_[t]);
+  return outputs;
+}
+
+bool all_inputs_constant(const Graph& graph, const Node& node) {
+  for (int t : node.inputs)
+    if (t != kNoTensor && !graph.tensor(t).is_constant()) return false;
+  return true;
+}
+
+void evaluate_constant_node(Graph& graph, const Node& node) {
+  std::vector<TensorView> views(graph.tensors.size());
+  std::vector<std::shared_ptr<Bytes>> results;
+  for (int t : node.inputs) {
+    if (t == kNoTensor) continue;
+    const Tensor& tensor = graph.tensor(t);
+    views[t] = TensorView{tensor.dtype, tensor.shape, const_cast<uint8_t*>(tensor.data->data())};
+  }
+  for (int t : node.outputs) {
+    const Tensor& tensor = graph.tensor(t);
+    results.push_back(std::make_shared<Bytes>(tensor.byte_size()));
+    views[t] = TensorView{tensor.dtype, tensor.shape, results.back()->data()};
+  }
+  KernelContext ctx = make_context(node, views);
+  op_def(node.op).eval(ctx);
+  for (size_t i = 0; i < node.outputs.size(); ++i) graph.tensor(node.outputs[i]).data = results[i];
+}
+
+}  // namespace octet
