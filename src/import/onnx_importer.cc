@@ -49,7 +49,7 @@ onnx::ModelProto load_model(const std::string& path) {
 int default_domain_opset(const onnx::ModelProto& model) {
   for (const auto& entry : model.opset_import())
     if (entry.domain().empty() || entry.domain() == "ai.onnx") return static_cast<int>(entry.version());
-  fail(ErrorKind::BadFile, "model imports no default-domain opset");
+  return 0;  // only other domains: their nodes are reported unsupported
 }
 
 // A symbolic leading dimension is the batch: resolved to 1. Any other open
@@ -97,10 +97,10 @@ Graph import_graph(const onnx::ModelProto& model, const std::string& base_dir,
                    const ImportOptions& options) {
   const onnx::GraphProto& proto = model.graph();
   int opset = default_domain_opset(model);
+  check_all_supported(proto, opset);
   if (opset < kMinOpset || opset > kMaxOpset)
     fail(ErrorKind::Unsupported, "opset " + std::to_string(opset) + " is outside the supported range " +
                                      std::to_string(kMinOpset) + " to " + std::to_string(kMaxOpset));
-  check_all_supported(proto, opset);
 
   Graph graph;
   std::unordered_map<std::string, int> values;

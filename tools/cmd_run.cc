@@ -1,0 +1,109 @@
+// `octet run MODEL --input PATH ...`: runs a model on images or .npy tensors
+// and prints or saves its outputs.
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <memory>
+#include <numeric>
+
+#include "command.h"
+#include "graph/error.h"
+#include "import/load_model.h"
+#include "io/npy.h"
+#include "io/output_file.h"
+#include "preprocess_options.h"
+#include "runtime/float_engine.h"
+
+namespace octet::cli {
+namespace {
+
+struct RunOptions {
+  std::string model;
+  std::vector<std::string> inputs;
+  std::string output;
+  int top = 0;
+  PreprocessFlags preprocess;
+  std::vector<std::string> input_shapes;
+};
+
+bool ends_with(const std::string& s, const std::string& suffix) {
+  return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
+
+// An .npy file as it is, or an image preprocessed for `input`; either must
+// match the input's shape and dtype exactly.
+Tensor load_input(const std::string& path, const Tensor& input, const PreprocessFlags& flags) {
+  Tensor value = ends_with(path, ".npy") ? read_npy(path)
+                                         : load_image_tensor(path, parse_preprocess(flags, input.shape));
+  if (value.shape != input.shape || value.dtype != input.dtype)
+    fail(ErrorKind::BadInput, path + ": gives " + dtype_name(value.dtype) + shape_string(value.shape) +
+                                  ", model input '" + input.name + "' needs " + dtype_name(input.dtype) +
+                                  shape_string(input.shape));
+  return value;
+}
+
+std::string output_path(const std::string& base, size_t index, size_t count) {
+  if (count == 1) return base;
+  std::string stem = ends_with(base, ".npy") ? base.substr(0, base.size() - 4) : base;
+  return stem + "_" + std::to_string(index) + ".npy";
+}
+
+void print_top(const Tensor& meta, const TensorView& value, int k) {
+  if (value.dtype != DType::Float32) return;
+  const float* v = value.as<float>();
+  int64_t n = value.element_count();
+  std::vector<int64_t> order(n);
+  std::iota(order.begin(), order.end(), 0);
+  k = static_cast<int>(std::min<int64_t>(k, n));
+  std::partial_sort(order.begin(), order.begin() + k, order.end(),
+                    [&](int64_t a, int64_t b) { return v[a] > v[b] || (v[a] == v[b] && a < b); });
+  std::printf("%s %s top-%d:\n", meta.name.c_str(), shape_string(value.shape).c_str(), k);
+  for (int i = 0; i < k; ++i) std::printf("  %6lld  %.6g\n", static_cast<long long>(order[i]), v[order[i]]);
+}
+
+int run_model(const RunOptions& options) {
+  ImportOptions import_options;
+  import_options.input_shapes = parse_input_shapes(options.input_shapes);
+  Graph graph = load_model(options.model, import_options);
+  if (options.inputs.size() != graph.inputs.size())
+    fail(ErrorKind::Usage, options.model + " has " + std::to_string(graph.inputs.size()) +
+                               " input(s); give one --input per input, in order");
+  std::vector<Tensor> inputs;
+  std::vector<const void*> buffers;
+  for (size_t i = 0; i < options.inputs.size(); ++i) {
+    inputs.push_back(load_input(options.inputs[i], graph.tensor(graph.inputs[i]), options.preprocess));
+    buffers.push_back(inputs.back().data->data());
+  }
+  FloatEngine engine(graph);
+  std::vector<TensorView> outputs = engine.run(buffers);
+  for (size_t i = 0; i < outputs.size(); ++i) {
+    const Tensor& meta = graph.tensor(graph.outputs[i]);
+    if (!options.output.empty()) {
+      std::string path = output_path(options.output, i, outputs.size());
+      write_file_atomically(path, format_npy(outputs[i].dtype, outputs[i].shape, outputs[i].data,
+                                             outputs[i].element_count() * dtype_size(outputs[i].dtype)));
+      spdlog::info("wrote {} ({} {})", path, dtype_name(outputs[i].dtype), shape_string(outputs[i].shape));
+    }
+    if (options.top > 0) print_top(meta, outputs[i], options.top);
+    else if (options.output.empty()) print_top(meta, outputs[i], 5);
+  }
+  return 0;
+}
+
+}  // namespace
+
+Command make_run_command(CLI::App& parent) {
+  auto options = std::make_shared<RunOptions>();
+  CLI::App* app = parent.add_subcommand("run", "Run a model on images or .npy tensors");
+  app->add_option("MODEL", options->model, "ONNX or TFLite model file")->required();
+  app->add_option("--input", options->inputs, "Image or .npy file, one per model input, in order")->required();
+  app->add_option("--output", options->output, "Write outputs as OUT.npy (OUT_<i>.npy for several)");
+  app->add_option("--top", options->top, "Print the K largest entries of each output (default 5 without --output)")
+      ->check(CLI::PositiveNumber);
+  add_preprocess_flags(*app, options->preprocess);
+  add_input_shape_option(*app, options->input_shapes);
+  return {app, [options] { return run_model(*options); }};
+}
+
+}  // namespace octet::cli
