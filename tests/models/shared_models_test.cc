@@ -112,7 +112,8 @@ TEST(SharedUnlabelled, KeywordSpottingRunsOnSilence) {
   if (IsSkipped() || HasFatalFailure()) return;
   Graph graph = load_model((shared_dir() / "models/kws/ds_cnn_l.onnx").string());
   std::vector<float> mfcc(graph.tensor(graph.inputs[0]).element_count(), 0.0f);
-  TensorView out = FloatEngine(graph).run({mfcc.data()})[0];
+  FloatEngine engine(graph);
+  TensorView out = engine.run({mfcc.data()})[0];
   ASSERT_EQ(out.element_count(), 12);
   double sum = 0;
   for (int i = 0; i < 12; ++i) sum += out.as<float>()[i];
