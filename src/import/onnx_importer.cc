@@ -64,7 +64,7 @@ Shape resolve_input_shape(const onnx::ValueInfoProto& input, const ImportOptions
   Shape shape;
   for (int i = 0; i < type.shape().dim_size(); ++i) {
     const auto& dim = type.shape().dim(i);
-    if (dim.has_dim_value() && dim.dim_value() > 0) {
+    if (dim.has_dim_value()) {
       shape.push_back(dim.dim_value());
     } else if (i == 0) {
       shape.push_back(1);

@@ -1,5 +1,208 @@
-// STUB: to be written.
+// Pad: grows each dimension by "pads" [begin_0..begin_{r-1}, end_0..end_{r-1}]
+// (non-negative; importers turn negative ONNX pads into a Slice). "mode" is
+// constant (fill with "value"), reflect (mirror without repeating the edge) or
+// edge (repeat the edge). Any dtype.
+#include <algorithm>
+
+#include "import/onnx_importer.h"
+#include "import/tflite_importer.h"
+#include "ops/data_movement.h"
 #include "ops/op_def.h"
+#include "ops/op_util.h"
+
 namespace octet {
-OpDef define_Pad() { return OpDef{OpKind::Pad}; }
+namespace {
+
+enum class PadMode { Constant, Reflect, Edge };
+
+bool parse_mode(const std::string& name, PadMode& mode) {
+  if (name == "constant") mode = PadMode::Constant;
+  else if (name == "reflect") mode = PadMode::Reflect;
+  else if (name == "edge") mode = PadMode::Edge;
+  else return false;
+  return true;
+}
+
+void infer_pad(Graph& g, const Node& n) {
+  const Tensor& in = input_of(g, n, 0);
+  const std::vector<int64_t> pads = n.attrs.get_ints("pads");
+  const size_t rank = in.shape.size();
+  PadMode mode;
+  if (!parse_mode(n.attrs.get_string("mode", "constant"), mode)) shape_error(n, "unknown pad mode");
+  if (pads.size() != 2 * rank) shape_error(n, "pads need 2 values per dimension of " + shape_string(in.shape));
+  Shape out = in.shape;
+  for (size_t d = 0; d < rank; ++d) {
+    if (pads[d] < 0 || pads[d + rank] < 0) shape_error(n, "negative pad");
+    if (mode != PadMode::Constant && in.shape[d] == 0 && pads[d] + pads[d + rank] > 0)
+      shape_error(n, "cannot reflect or extend an empty dimension");
+    out[d] += pads[d] + pads[d + rank];
+  }
+  set_output(g, n, 0, in.dtype, out);
+}
+
+// Source index along one dimension for each output index; -1 means "fill".
+std::vector<int64_t> source_indices(int64_t size, int64_t before, int64_t out_size, PadMode mode) {
+  std::vector<int64_t> src(out_size);
+  const int64_t period = 2 * (size - 1);
+  for (int64_t o = 0; o < out_size; ++o) {
+    int64_t i = o - before;
+    if (i >= 0 && i < size) {
+      src[o] = i;
+    } else if (mode == PadMode::Constant) {
+      src[o] = -1;
+    } else if (mode == PadMode::Edge || size == 1) {
+      src[o] = std::min(std::max<int64_t>(i, 0), size - 1);
+    } else {  // reflect, folding as often as the pad needs (as numpy does)
+      i %= period;
+      if (i < 0) i += period;
+      src[o] = i < size ? i : period - i;
+    }
+  }
+  return src;
+}
+
+// Each output row (all but the last dimension) reads one input row through
+// the per-dimension source maps, or is all fill when any outer index is.
+template <typename T>
+void pad_rows(const TensorView& in, const TensorView& out, const std::vector<std::vector<int64_t>>& maps, T fill) {
+  const size_t rank = out.shape.size();
+  const std::vector<int64_t> in_strides = strides_of(in.shape);
+  const std::vector<int64_t>& inner = maps[rank - 1];
+  const T* src = in.as<T>();
+  T* dst = out.as<T>();
+  std::vector<int64_t> index(rank, 0);
+  do {
+    int64_t offset = 0;
+    bool filled = false;
+    for (size_t d = 0; d + 1 < rank && !filled; ++d) {
+      filled = maps[d][index[d]] < 0;
+      offset += maps[d][index[d]] * in_strides[d];
+    }
+    for (size_t x = 0; x < inner.size(); ++x) dst[x] = filled || inner[x] < 0 ? fill : src[offset + inner[x]];
+    dst += inner.size();
+  } while (next_index(index, out.shape, 1));
+}
+
+void eval_pad(KernelContext& ctx) {
+  const TensorView& in = ctx.in(0);
+  const TensorView& out = ctx.out();
+  if (out.element_count() == 0) return;
+  const std::vector<int64_t> pads = ctx.node.attrs.get_ints("pads");
+  const float value = ctx.node.attrs.get_float("value", 0.0f);
+  PadMode mode = PadMode::Constant;
+  parse_mode(ctx.node.attrs.get_string("mode", "constant"), mode);
+  const size_t rank = in.shape.size();
+  if (rank == 0) {
+    std::memcpy(out.data, in.data, element_bytes(out));
+    return;
+  }
+  std::vector<std::vector<int64_t>> maps;
+  for (size_t d = 0; d < rank; ++d) maps.push_back(source_indices(in.shape[d], pads[d], out.shape[d], mode));
+  switch (out.dtype) {
+    case DType::Float32: return pad_rows<float>(in, out, maps, value);
+    case DType::Int8: return pad_rows<int8_t>(in, out, maps, static_cast<int8_t>(value));
+    case DType::UInt8: return pad_rows<uint8_t>(in, out, maps, static_cast<uint8_t>(value));
+    case DType::Int16: return pad_rows<int16_t>(in, out, maps, static_cast<int16_t>(value));
+    case DType::Int32: return pad_rows<int32_t>(in, out, maps, static_cast<int32_t>(value));
+    case DType::Int64: return pad_rows<int64_t>(in, out, maps, static_cast<int64_t>(value));
+    case DType::Bool: return pad_rows<bool>(in, out, maps, value != 0.0f);
+    default: unsupported_dtype(ctx, out.dtype);
+  }
+}
+
+Attributes pad_attrs(std::vector<int64_t> pads, const std::string& mode, float value) {
+  Attributes attrs;
+  attrs.set("pads", std::move(pads));
+  attrs.set("mode", mode);
+  attrs.set("value", value);
+  return attrs;
+}
+
+// ONNX pads may be negative (crop): pad by the positive parts, then slice the
+// negative parts off, as the ONNX reference does.
+void emit_onnx_pad(OnnxNodeImporter& node, std::vector<int64_t> pads, const std::string& mode, float value) {
+  const Shape& in = node.input_tensor(0).shape;
+  const size_t rank = in.size();
+  if (pads.size() != 2 * rank) node.bad_shape("pads need 2 values per dimension");
+  std::vector<int64_t> grow(pads), starts(rank), ends(rank), steps(rank, 1);
+  bool crops = false;
+  for (size_t i = 0; i < pads.size(); ++i) {
+    grow[i] = std::max<int64_t>(pads[i], 0);
+    crops = crops || pads[i] < 0;
+  }
+  if (!crops) return node.emit(OpKind::Pad, {node.input(0)}, pad_attrs(pads, mode, value));
+  for (size_t d = 0; d < rank; ++d) {
+    const int64_t padded = in[d] + grow[d] + grow[d + rank];
+    starts[d] = grow[d] - pads[d];  // what a negative begin pad crops
+    ends[d] = std::max(starts[d], padded - (grow[d + rank] - pads[d + rank]));
+  }
+  Attributes window;
+  window.set("starts", starts);
+  window.set("ends", ends);
+  window.set("steps", steps);
+  node.emit(OpKind::Slice, {node.add(OpKind::Pad, {node.input(0)}, pad_attrs(grow, mode, value))}, window);
+}
+
+// Opset < 11: attributes pads, mode, value. 11+: inputs pads, constant_value,
+// and from 18 axes (pads then cover only those axes).
+void import_onnx_pad(OnnxNodeImporter& node) {
+  const std::string mode = node.attr_string("mode", "constant");
+  PadMode parsed;
+  if (!parse_mode(mode, parsed)) node.unsupported("pad mode '" + mode + "' is not supported");
+  if (node.opset() < 11) return emit_onnx_pad(node, node.attr_ints("pads"), mode, node.attr_float("value", 0.0f));
+  std::vector<int64_t> pads = node.constant_ints(1);
+  const float value = node.has_input(2) ? node.constant_floats(2).at(0) : 0.0f;
+  if (node.has_input(3)) {
+    const int64_t rank = static_cast<int64_t>(node.input_tensor(0).shape.size());
+    const std::vector<int64_t> axes = node.constant_ints(3);
+    if (pads.size() != 2 * axes.size()) node.bad_shape("pads need 2 values per axis");
+    std::vector<int64_t> full(2 * rank, 0);
+    for (size_t i = 0; i < axes.size(); ++i) {
+      const int64_t a = axes[i] < 0 ? axes[i] + rank : axes[i];
+      if (a < 0 || a >= rank) node.bad_shape("axis " + std::to_string(axes[i]) + " out of range");
+      full[a] = pads[i];
+      full[a + rank] = pads[i + axes.size()];
+    }
+    pads = full;
+  }
+  emit_onnx_pad(node, pads, mode, value);
+}
+
+// PAD / PADV2 / MIRROR_PAD: paddings are a [rank, 2] tensor of (before, after).
+std::vector<int64_t> tflite_pads(TfliteOpImporter& op) {
+  const std::vector<int64_t> pairs = op.constant_ints(1);
+  const size_t rank = op.input_tensor(0).shape.size();
+  if (pairs.size() != 2 * rank) op.bad_shape("paddings must be [rank, 2]");
+  std::vector<int64_t> pads(2 * rank);
+  for (size_t d = 0; d < rank; ++d) {
+    pads[d] = pairs[2 * d];
+    pads[d + rank] = pairs[2 * d + 1];
+  }
+  return pads;
+}
+
+void import_tflite_pad(TfliteOpImporter& op) {
+  float value = 0.0f;
+  if (op.code() == tflite::BuiltinOperator_PADV2 && op.has_input(2)) value = op.constant_floats(2).at(0);
+  op.emit(OpKind::Pad, {op.input(0)}, pad_attrs(tflite_pads(op), "constant", value));
+}
+
+// MIRROR_PAD REFLECT is our reflect; SYMMETRIC repeats the edge and is not.
+void import_tflite_mirror_pad(TfliteOpImporter& op) {
+  const auto* options = op.op().builtin_options_as_MirrorPadOptions();
+  if (options && options->mode() != tflite::MirrorPadMode_REFLECT) op.unsupported("SYMMETRIC mirror padding is not supported");
+  op.emit(OpKind::Pad, {op.input(0)}, pad_attrs(tflite_pads(op), "reflect", 0.0f));
+}
+
+}  // namespace
+
+OpDef define_Pad() {
+  OpDef def{OpKind::Pad, infer_pad, eval_pad};
+  def.onnx = {{"Pad", import_onnx_pad}};
+  def.tflite = {{tflite::BuiltinOperator_PAD, import_tflite_pad},
+                {tflite::BuiltinOperator_PADV2, import_tflite_pad},
+                {tflite::BuiltinOperator_MIRROR_PAD, import_tflite_mirror_pad}};
+  return def;
+}
+
 }  // namespace octet
