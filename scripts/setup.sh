@@ -11,7 +11,8 @@ packages=(
   libonnx-testdata                          # ONNX's backend node tests (conformance suite)
   libcli11-dev libspdlog-dev nlohmann-json3-dev  # command line, logging, JSON output
   libeigen3-dev                             # GEMM for the float engine
-  libstb-dev                                # image decoding
+  libstb-dev                                # PNG and BMP decoding
+  libjpeg-dev                               # JPEG decoding, pixel-identical to Pillow's
   libgemmlowp-dev                           # TFLite's fixed-point arithmetic (int8 engine)
   libgtest-dev libgmock-dev                 # tests
 )

@@ -1,14 +1,300 @@
-// STUB: to be written.
 #include "import/tflite_importer.h"
+
+#include <map>
+#include <sstream>
+
 #include "graph/error.h"
+#include "import/tflite_dequantize.h"
+#include "import/tflite_file.h"
+#include "ops/op_def.h"
+#include "ops/op_util.h"
+
 namespace octet {
-Graph import_tflite(const std::string& path, const ImportOptions&) { fail(ErrorKind::Unsupported, path + ": TFLite import not written yet"); }
+
+namespace {
+
+using TfliteMappings = std::map<int, void (*)(TfliteOpImporter&)>;
+
+const TfliteMappings& tflite_mappings() {
+  static const TfliteMappings mappings = [] {
+    TfliteMappings m;
+    for (const OpDef* def : all_op_defs())
+      for (const TfliteMapping& mapping : def->tflite) m[mapping.builtin] = mapping.import;
+    return m;
+  }();
+  return mappings;
+}
+
+std::vector<int> indices(const flatbuffers::Vector<int32_t>* v) {
+  return v ? std::vector<int>(v->begin(), v->end()) : std::vector<int>{};
+}
+
+std::string describe(const tflite::Model& model, const tflite::Operator& op) {
+  return tflite_op_name(model, op) + " v" + std::to_string(op_version(model, op));
+}
+
+bool is_quantized_type(tflite::TensorType type) {
+  return type == tflite::TensorType_INT8 || type == tflite::TensorType_UINT8 || type == tflite::TensorType_INT16;
+}
+
+// One source model being imported. Values are keyed by tensor name, as
+// NodeBuilder expects; unnamed or duplicated names get the tensor index added so
+// that every TFLite tensor has its own key.
+class TfliteGraphImporter {
+ public:
+  TfliteGraphImporter(const TfliteFile& file, const ImportOptions& options)
+      : file_(file), model_(file.model()), subgraph_(file.main_subgraph()), options_(options) {
+    const auto* tensors = subgraph_.tensors();
+    std::map<std::string, int> uses;
+    for (size_t i = 0; tensors && i < tensors->size(); ++i) ++uses[tensor_name(*tensors->Get(i), i)];
+    for (size_t i = 0; tensors && i < tensors->size(); ++i) {
+      std::string name = tensor_name(*tensors->Get(i), i);
+      keys_.push_back(uses[name] > 1 ? name + "#" + std::to_string(i) : name);
+    }
+  }
+
+  Graph import() {
+    check_float_model();
+    check_all_supported();
+    add_inputs();
+    const auto* ops = subgraph_.operators();
+    for (size_t i = 0; ops && i < ops->size(); ++i) import_operator(*ops->Get(i));
+    for (int t : indices(subgraph_.outputs())) graph_.outputs.push_back(value_of(t, "graph output"));
+    graph_.remove_unused_tensors();
+    graph_.verify();
+    return std::move(graph_);
+  }
+
+ private:
+  const TfliteFile& file_;
+  const tflite::Model& model_;
+  const tflite::SubGraph& subgraph_;
+  const ImportOptions& options_;
+  std::vector<std::string> keys_;  // per TFLite tensor index
+  Graph graph_;
+  std::unordered_map<std::string, int> values_;  // key -> IR tensor id
+
+  const std::string& key(int t) const {
+    file_.tensor(t);  // range check
+    return keys_[t];
+  }
+
+  // A quantized model would import as float ops on int8 data: refuse it
+  // outright instead of listing its every operator as unsupported.
+  void check_float_model() const {
+    const auto* ops = subgraph_.operators();
+    for (size_t i = 0; ops && i < ops->size(); ++i) {
+      const tflite::Operator& op = *ops->Get(i);
+      if (is_foldable_dequantize(file_, op)) continue;
+      auto code = builtin_code(model_, op);
+      if (code == tflite::BuiltinOperator_QUANTIZE || code == tflite::BuiltinOperator_DEQUANTIZE)
+        already_quantized("it has " + describe(model_, op) + " operator '" + node_name(op) + "'");
+      for (const auto* list : {op.inputs(), op.outputs()})
+        for (int t : indices(list)) {
+          if (t < 0) continue;
+          const tflite::Tensor& tensor = file_.tensor(t);
+          QuantParams q = quant_params(tensor, t);
+          if (!is_quantized_type(tensor.type()) || q.empty()) continue;
+          std::ostringstream evidence;
+          evidence << "tensor '" << keys_[t] << "' is " << tflite_type_name(tensor.type()) << " with scale "
+                   << q.scales[0] << ", zero point " << q.zero_points[0];
+          already_quantized(evidence.str());
+        }
+    }
+  }
+
+  [[noreturn]] static void already_quantized(const std::string& evidence) {
+    fail(ErrorKind::Unsupported, "the file is already quantized (" + evidence +
+                                     "); octet converts float models: give it the float original");
+  }
+
+  void check_all_supported() const {
+    std::vector<std::string> missing;
+    const auto* ops = subgraph_.operators();
+    for (size_t i = 0; ops && i < ops->size(); ++i) {
+      const tflite::Operator& op = *ops->Get(i);
+      if (is_foldable_dequantize(file_, op) || tflite_mappings().count(builtin_code(model_, op))) continue;
+      missing.push_back("'" + node_name(op) + "' (" + describe(model_, op) + ")");
+    }
+    if (missing.empty()) return;
+    std::string list;
+    for (size_t i = 0; i < missing.size(); ++i) list += (i ? ", " : "") + missing[i];
+    fail(ErrorKind::Unsupported, std::to_string(missing.size()) + " unsupported operator" +
+                                     (missing.size() > 1 ? "s: " : ": ") + list);
+  }
+
+  std::string node_name(const tflite::Operator& op) const {
+    const auto* outputs = op.outputs();
+    if (outputs && outputs->size() > 0 && outputs->Get(0) >= 0) return key(outputs->Get(0));
+    return tflite_op_name(model_, op);
+  }
+
+  // A leading -1 is the batch: resolved to 1. Any other open dimension needs --input-shape.
+  Shape input_shape(int t) const {
+    const tflite::Tensor& tensor = file_.tensor(t);
+    Shape stored = tensor_shape(tensor);
+    auto given = options_.input_shapes.find(keys_[t]);
+    if (given != options_.input_shapes.end()) {
+      if (given->second.size() != stored.size())
+        fail(ErrorKind::Usage, "--input-shape gives " + shape_string(given->second) + " for input '" + keys_[t] +
+                                   "', whose rank is " + std::to_string(stored.size()));
+      return given->second;
+    }
+    Shape shape = tensor.shape_signature() && tensor.shape_signature()->size() == stored.size()
+                      ? Shape(tensor.shape_signature()->begin(), tensor.shape_signature()->end())
+                      : stored;
+    for (size_t d = 0; d < shape.size(); ++d) {
+      if (shape[d] >= 0) continue;
+      if (d > 0)
+        fail(ErrorKind::BadShape, "input '" + keys_[t] + "' has dynamic dimension " + std::to_string(d) +
+                                      "; give its shape with --input-shape " + keys_[t] + ":D0,D1,...");
+      shape[d] = 1;
+    }
+    return shape;
+  }
+
+  void add_inputs() {
+    for (int t : indices(subgraph_.inputs())) {
+      const tflite::Tensor& source = file_.tensor(t);
+      if (file_.is_constant(source)) continue;
+      Tensor tensor;
+      tensor.name = keys_[t];
+      tensor.dtype = dtype_from_tflite(source.type(), "input '" + keys_[t] + "'");
+      tensor.shape = input_shape(t);
+      tensor.quant = quant_params(source, t);
+      int id = graph_.add_tensor(std::move(tensor));
+      values_[keys_[t]] = id;
+      graph_.inputs.push_back(id);
+    }
+    for (const auto& name_shape : options_.input_shapes)
+      if (!values_.count(name_shape.first))
+        fail(ErrorKind::Usage, "--input-shape names '" + name_shape.first + "', which is not a model input");
+  }
+
+  // The IR tensor for TFLite tensor `t`: an earlier output, a graph input, or a
+  // constant created on first use.
+  int value_of(int t, const std::string& reader) {
+    auto it = values_.find(key(t));
+    if (it != values_.end()) return it->second;
+    const tflite::Tensor& source = file_.tensor(t);
+    TfliteFile::Span data = file_.constant_data(source);
+    if (data.size == 0)
+      fail(ErrorKind::BadFile, reader + " reads '" + keys_[t] +
+                                   "', which is neither a graph input, a constant nor an earlier operator's output");
+    if (source.sparsity()) fail(ErrorKind::Unsupported, "constant '" + keys_[t] + "' is stored sparse");
+    Tensor tensor;
+    tensor.name = keys_[t];
+    tensor.dtype = dtype_from_tflite(source.type(), "constant '" + keys_[t] + "'");
+    tensor.shape = tensor_shape(source);
+    tensor.quant = quant_params(source, t);
+    if (data.size != tensor.byte_size())
+      fail(ErrorKind::BadFile, "constant '" + keys_[t] + "' holds " + std::to_string(data.size) + " bytes, " +
+                                   dtype_name(tensor.dtype) + shape_string(tensor.shape) + " needs " +
+                                   std::to_string(tensor.byte_size()));
+    tensor.data = std::make_shared<Bytes>(data.data, data.data + data.size);
+    int id = graph_.add_tensor(std::move(tensor));
+    values_[keys_[t]] = id;
+    return id;
+  }
+
+  void import_operator(const tflite::Operator& op) {
+    std::vector<int> outputs = indices(op.outputs());
+    if (is_foldable_dequantize(file_, op)) {
+      if (!outputs.empty()) values_[key(outputs[0])] = graph_.add_tensor(fold_dequantize(file_, op, key(outputs[0])));
+      return;
+    }
+    const std::string name = node_name(op);
+    std::vector<int> input_ids;
+    for (int t : indices(op.inputs())) input_ids.push_back(t < 0 ? kNoTensor : value_of(t, "operator '" + name + "'"));
+    std::vector<std::string> output_keys;
+    for (int t : outputs) output_keys.push_back(key(t));
+    auto code = builtin_code(model_, op);
+    TfliteOpImporter importer(graph_, values_, op, code, op_version(model_, op), std::move(input_ids),
+                              output_keys, name);
+    tflite_mappings().at(code)(importer);
+    check_output_shapes(op, outputs);
+  }
+
+  // The file records every tensor's shape: a disagreement with what octet
+  // inferred means an op mapping or the file is wrong, and the conversion
+  // would go wrong silently. Skipped when --input-shape changed the shapes.
+  void check_output_shapes(const tflite::Operator& op, const std::vector<int>& outputs) const {
+    if (!options_.input_shapes.empty()) return;
+    for (int t : outputs) {
+      auto it = values_.find(keys_[t]);
+      const tflite::Tensor& source = file_.tensor(t);
+      if (it == values_.end() || !has_static_shape(source)) continue;
+      const Shape& inferred = graph_.tensor(it->second).shape;
+      if (inferred != tensor_shape(source))
+        fail(ErrorKind::BadShape, "operator '" + node_name(op) + "' (" + describe(model_, op) + "): output '" +
+                                      keys_[t] + "' has shape " + shape_string(tensor_shape(source)) +
+                                      " in the file, but octet infers " + shape_string(inferred));
+    }
+  }
+
+  // Stored shapes are trustworthy unless the signature marks a dimension other
+  // than the batch as dynamic, or an empty shape may mean "unknown rank".
+  static bool has_static_shape(const tflite::Tensor& tensor) {
+    if (!tensor.shape() || (tensor.shape()->size() == 0 && !tensor.has_rank())) return false;
+    const auto* signature = tensor.shape_signature();
+    for (size_t d = 1; signature && d < signature->size(); ++d)
+      if (signature->Get(d) < 0) return false;
+    return true;
+  }
+};
+
+}  // namespace
+
+Graph import_tflite(const std::string& path, const ImportOptions& options) {
+  try {
+    TfliteFile file(path);
+    return TfliteGraphImporter(file, options).import();
+  } catch (const Error& e) {
+    throw Error(e.kind(), path + ": " + e.what());
+  }
+}
+
+// ---- TfliteOpImporter ------------------------------------------------------
+
 TfliteOpImporter::TfliteOpImporter(Graph& graph, std::unordered_map<std::string, int>& values,
-                   const tflite::Operator& op, tflite::BuiltinOperator code, int version,
-                   std::vector<int> input_ids, std::vector<std::string> output_names,
-                   std::string node_name)
-    : NodeBuilder(graph, values, node_name, "", output_names), op_(op), code_(code), version_(version), inputs_(input_ids) {}
-int TfliteOpImporter::input(size_t i) const { return inputs_.at(i); }
-std::vector<int64_t> TfliteOpImporter::constant_ints(size_t i) const { return octet::constant_ints(input_tensor(i)); }
-void TfliteOpImporter::set_activation(Attributes&, tflite::ActivationFunctionType) const {}
+                                   const tflite::Operator& op, tflite::BuiltinOperator code, int version,
+                                   std::vector<int> input_ids, std::vector<std::string> output_names,
+                                   std::string node_name)
+    : NodeBuilder(graph, values, std::move(node_name),
+                  std::string(tflite::EnumNameBuiltinOperator(code)) + " v" + std::to_string(version),
+                  std::move(output_names)),
+      op_(op),
+      code_(code),
+      version_(version),
+      inputs_(std::move(input_ids)) {}
+
+int TfliteOpImporter::input(size_t i) const {
+  if (!has_input(i)) unsupported("input " + std::to_string(i) + " is missing");
+  return inputs_[i];
+}
+
+std::vector<int64_t> TfliteOpImporter::constant_ints(size_t i) const {
+  if (!input_is_constant(i)) unsupported("input " + std::to_string(i) + " must be constant");
+  return octet::constant_ints(input_tensor(i));
+}
+
+std::vector<float> TfliteOpImporter::constant_floats(size_t i) const {
+  if (!input_is_constant(i)) unsupported("input " + std::to_string(i) + " must be constant");
+  return octet::constant_floats(input_tensor(i));
+}
+
+void TfliteOpImporter::set_activation(Attributes& attrs, tflite::ActivationFunctionType fused) const {
+  Activation activation = Activation::None;
+  switch (fused) {
+    case tflite::ActivationFunctionType_NONE: return;
+    case tflite::ActivationFunctionType_RELU: activation = Activation::Relu; break;
+    case tflite::ActivationFunctionType_RELU6: activation = Activation::Relu6; break;
+    case tflite::ActivationFunctionType_RELU_N1_TO_1: activation = Activation::ReluN1To1; break;
+    default:
+      unsupported(std::string("fused activation ") + tflite::EnumNameActivationFunctionType(fused) +
+                  " is not supported");
+  }
+  attrs.set("activation", std::string(activation_name(activation)));
+}
+
 }  // namespace octet

@@ -10,6 +10,10 @@
 
 namespace octet {
 
+// Imports subgraph 0 of a float TFLite file. Constant DEQUANTIZE operators
+// (float16 or weight-only int8 weights) fold into float32 constants; any other
+// quantized tensor marks the file as already quantized and is refused. Errors
+// name the path.
 Graph import_tflite(const std::string& path, const ImportOptions& options = {});
 
 // One TFLite operator being imported: options and operand access on top of NodeBuilder.
@@ -28,7 +32,10 @@ class TfliteOpImporter : public NodeBuilder {
   bool has_input(size_t i) const { return i < inputs_.size() && inputs_[i] != kNoTensor; }
   int input(size_t i) const;  // unsupported() when absent
   const Tensor& input_tensor(size_t i) const { return tensor(input(i)); }
-  std::vector<int64_t> constant_ints(size_t i) const;  // unsupported() unless constant
+  bool input_is_constant(size_t i) const { return has_input(i) && input_tensor(i).is_constant(); }
+  // Values of a constant input; unsupported() naming the input when it is not constant.
+  std::vector<int64_t> constant_ints(size_t i) const;
+  std::vector<float> constant_floats(size_t i) const;
 
   // Translates a fused activation into the IR's "activation" attribute;
   // unsupported() for ones the IR does not fuse (TANH, SIGN_BIT).
