@@ -8,6 +8,7 @@
 
 #include "import/onnx_importer.h"
 #include "import/onnx_tensor.h"
+#include "import/tflite_file.h"
 #include "import/tflite_importer.h"
 #include "ops/op_def.h"
 #include "ops/op_util.h"
@@ -89,23 +90,10 @@ void import_onnx_cast_like(OnnxNodeImporter& node) {
   emit_cast(node, node.input(0), node.input_tensor(1).dtype);
 }
 
-DType dtype_from_tflite(const TfliteOpImporter& op, tflite::TensorType type) {
-  switch (type) {
-    case tflite::TensorType_FLOAT32: return DType::Float32;
-    case tflite::TensorType_INT8: return DType::Int8;
-    case tflite::TensorType_UINT8: return DType::UInt8;
-    case tflite::TensorType_INT16: return DType::Int16;
-    case tflite::TensorType_INT32: return DType::Int32;
-    case tflite::TensorType_INT64: return DType::Int64;
-    case tflite::TensorType_BOOL: return DType::Bool;
-    default: op.unsupported(std::string("cast to ") + tflite::EnumNameTensorType(type));
-  }
-}
-
 void import_tflite_cast(TfliteOpImporter& op) {
   const auto* options = op.op().builtin_options_as_CastOptions();
   if (!options) op.unsupported("CAST without CastOptions (the output type is unknown)");
-  emit_cast(op, op.input(0), dtype_from_tflite(op, options->out_data_type()));
+  emit_cast(op, op.input(0), dtype_from_tflite(options->out_data_type(), "node '" + op.name() + "' (CAST)"));
 }
 
 }  // namespace

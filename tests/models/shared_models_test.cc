@@ -45,8 +45,12 @@ const PreprocessFlags kImagenetTf{"256", "224", "127.5", "127.5", "rgb", ""};
 const Classifier kClassifiers[] = {
     {"imagenet/mobilenet_v1_0.25_224.tflite", "imagenet", "imagenet/synsets_1000.txt", kImagenetTf, 1, 55.0},
     {"imagenet/mobilenet_v1_0.25_224.onnx", "imagenet", "imagenet/synsets_1000.txt", kImagenetTf, 1, 55.0},
+    // MODELS.md lists 67.8 %, but an independent PyTorch evaluation of this ONNX
+    // graph with MODELS.md's stated recipe (Pillow, short side 183, crop 160)
+    // gets 64.6 % (323/500), as octet does; the recipe behind 67.8 % is not the
+    // stated one (no variant we tried reaches it), so we hold to the checked value.
     {"imagenet/mobilenet_v1_0.5_160.onnx", "imagenet", "imagenet/synsets_1000.txt",
-     {"183", "160", "127.5", "127.5", "rgb", ""}, 1, 67.8},
+     {"183", "160", "127.5", "127.5", "rgb", ""}, 1, 64.6},
     {"imagenet/mobilenet_v2_1.0_224.tflite", "imagenet", "imagenet/synsets_1000.txt", kImagenetTf, 1, 86.2},
     {"imagenet/mobilenet_v2_1.0_224_bn.onnx", "imagenet", "imagenet/synsets_1000.txt", kImagenetTf, 1, 86.2},
     {"imagenet/squeezenet1.0.onnx", "imagenet", "imagenet/synsets_1000.txt",

@@ -1,0 +1,23 @@
+// One pass over a batch of floats: the facts every observer needs (exact
+// min/max of the finite values, how many were zero or not finite). Written as
+// plain loops over fixed-width lanes so the compiler vectorises them.
+#pragma once
+#include <cstdint>
+
+namespace octet::calib {
+
+struct BatchStats {
+  float min = 0.0f;       // over finite values; meaningless if finite == 0
+  float max = 0.0f;
+  int64_t finite = 0;     // values that are neither NaN nor +-Inf
+  int64_t nonfinite = 0;  // NaN and +-Inf values (skipped everywhere)
+  int64_t zeros = 0;      // values equal to 0 (+0 or -0)
+};
+
+BatchStats scan_batch(const float* data, int64_t n);
+
+// Neither NaN nor +-Inf (v - v is NaN exactly for those). Unlike std::isfinite
+// it stays a plain comparison inside vectorised loops.
+inline bool is_finite_value(float v) { return (v - v) == 0.0f; }
+
+}  // namespace octet::calib

@@ -1,0 +1,53 @@
+// Range observers: see a tensor's values batch by batch during calibration and
+// report the range to quantize it with. One file per method; the histogram
+// methods are thin wrappers over the pure searches in calibration.h.
+//
+//   minmax      global min/max over all batches (TFLite's calibrator)
+//   ema         moving average of per-batch min/max, constant 0.01
+//   percentile  |x| at 99.99% -> [-T, T] (or two-sided, see options)
+//   entropy     KL-divergence threshold (TensorRT / ncnn)
+//   mse         threshold of least expected squared error
+//
+// NaN and +-Inf values are skipped by every observer and counted.
+#pragma once
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "calib/quant_params.h"
+
+namespace octet::calib {
+
+class Observer {
+ public:
+  virtual ~Observer() = default;
+  virtual void observe(const float* data, int64_t n) = 0;
+  // The range to quantize with; {0, 0} before any finite value was seen.
+  virtual QuantRange range() const = 0;
+  // NaN/Inf values seen (and skipped) so far.
+  virtual uint64_t nonfinite() const = 0;
+};
+
+struct ObserverOptions {
+  int bins = 2048;                 // histogram methods
+  double percent = 99.99;          // percentile
+  bool two_sided = false;          // percentile: [x at 100-p %, x at p %]
+  float averaging_constant = 0.01f;  // ema
+};
+
+// The method names make_observer accepts, in the order documented above.
+const std::vector<std::string>& observer_methods();
+
+// Throws Error(Usage) naming the valid methods for an unknown `method`.
+std::unique_ptr<Observer> make_observer(const std::string& method,
+                                        const ObserverOptions& options = {});
+
+// One per method, each defined in <method>_observer.cc.
+std::unique_ptr<Observer> make_minmax_observer();
+std::unique_ptr<Observer> make_ema_observer(float averaging_constant);
+std::unique_ptr<Observer> make_percentile_observer(double percent, bool two_sided, int bins);
+std::unique_ptr<Observer> make_entropy_observer(int bins);
+std::unique_ptr<Observer> make_mse_observer(int bins);
+
+}  // namespace octet::calib
