@@ -1,12 +1,269 @@
-// STUB: to be written.
+// Elementwise activations: Relu, Clip ("min"/"max", default -inf/+inf),
+// LeakyRelu ("alpha"), PRelu (a slope input broadcast to the input), Sigmoid,
+// Tanh, HardSigmoid ("alpha", "beta") and HardSwish. Float32 kernels; Clip also
+// runs on integer tensors, whose ONNX bounds are integers of the same type.
+#include <Eigen/Core>
+
+#include <cmath>
+#include <limits>
+#include <type_traits>
+
+#include "import/onnx_importer.h"
+#include "import/tflite_importer.h"
 #include "ops/op_def.h"
+#include "ops/op_util.h"
+#include "runtime/kernel.h"
+
 namespace octet {
-OpDef define_Relu() { return OpDef{OpKind::Relu}; }
-OpDef define_Clip() { return OpDef{OpKind::Clip}; }
-OpDef define_LeakyRelu() { return OpDef{OpKind::LeakyRelu}; }
-OpDef define_PRelu() { return OpDef{OpKind::PRelu}; }
-OpDef define_Sigmoid() { return OpDef{OpKind::Sigmoid}; }
-OpDef define_Tanh() { return OpDef{OpKind::Tanh}; }
-OpDef define_HardSigmoid() { return OpDef{OpKind::HardSigmoid}; }
-OpDef define_HardSwish() { return OpDef{OpKind::HardSwish}; }
+namespace {
+
+void infer_same_as_input(Graph& g, const Node& n) {
+  const Tensor& x = input_of(g, n, 0);
+  set_output(g, n, 0, x.dtype, x.shape);
+}
+
+template <typename T>
+using ArrayMap = Eigen::Map<Eigen::Array<T, Eigen::Dynamic, 1>>;
+template <typename T>
+using ConstArrayMap = Eigen::Map<const Eigen::Array<T, Eigen::Dynamic, 1>>;
+
+// Sets the output to f(input), with f written over Eigen arrays: vectorized,
+// and free of the data-dependent branches a scalar max or select compiles to.
+template <typename F>
+void map_float(KernelContext& ctx, F f) {
+  const TensorView& x = ctx.in(0);
+  if (x.dtype != DType::Float32) unsupported_dtype(ctx, x.dtype);
+  ArrayMap<float>(ctx.out().as<float>(), x.element_count()) =
+      f(ConstArrayMap<float>(x.as<float>(), x.element_count()));
+}
+
+// map_float for a scalar function.
+template <typename F>
+void map_each_float(KernelContext& ctx, F f) {
+  map_float(ctx, [&](const auto& x) { return x.unaryExpr(f); });
+}
+
+void eval_relu(KernelContext& ctx) {
+  map_float(ctx, [](const auto& x) { return x.max(0.0f); });
+}
+
+void eval_sigmoid(KernelContext& ctx) {
+  map_each_float(ctx, [](float v) { return 1.0f / (1.0f + std::exp(-v)); });
+}
+
+void eval_tanh(KernelContext& ctx) {
+  map_each_float(ctx, [](float v) { return std::tanh(v); });
+}
+
+void eval_leaky_relu(KernelContext& ctx) {
+  const float alpha = ctx.node.attrs.get_float("alpha", 0.01f);
+  map_float(ctx, [alpha](const auto& x) { return (x < 0.0f).select(alpha * x, x); });
+}
+
+void eval_hard_sigmoid(KernelContext& ctx) {
+  const float alpha = ctx.node.attrs.get_float("alpha", 0.2f), beta = ctx.node.attrs.get_float("beta", 0.5f);
+  map_float(ctx, [=](const auto& x) { return (alpha * x + beta).max(0.0f).min(1.0f); });
+}
+
+void eval_hard_swish(KernelContext& ctx) {
+  map_float(ctx, [](const auto& x) { return x * (x + 3.0f).max(0.0f).min(6.0f) / 6.0f; });
+}
+
+// A float bound as a value of T: integer types saturate infinite bounds.
+template <typename T>
+T bound_as(float bound) {
+  if constexpr (std::is_floating_point_v<T>) {
+    return bound;
+  } else {
+    if (bound <= static_cast<float>(std::numeric_limits<T>::lowest()))
+      return std::numeric_limits<T>::lowest();
+    if (bound >= static_cast<float>(std::numeric_limits<T>::max())) return std::numeric_limits<T>::max();
+    return static_cast<T>(bound);
+  }
+}
+
+template <typename T>
+void clip(const KernelContext& ctx) {
+  const T lo = bound_as<T>(ctx.node.attrs.get_float("min", -INFINITY));
+  const T hi = bound_as<T>(ctx.node.attrs.get_float("max", INFINITY));
+  const int64_t n = ctx.in(0).element_count();
+  ArrayMap<T>(ctx.out().as<T>(), n) = ConstArrayMap<T>(ctx.in(0).as<T>(), n).max(lo).min(hi);
+}
+
+void eval_clip(KernelContext& ctx) {
+  switch (ctx.in(0).dtype) {
+    case DType::Float32: clip<float>(ctx); break;
+    case DType::Int8: clip<int8_t>(ctx); break;
+    case DType::UInt8: clip<uint8_t>(ctx); break;
+    case DType::Int32: clip<int32_t>(ctx); break;
+    case DType::Int64: clip<int64_t>(ctx); break;
+    default: unsupported_dtype(ctx, ctx.in(0).dtype);
+  }
+}
+
+void infer_prelu(Graph& g, const Node& n) {
+  const Tensor& x = input_of(g, n, 0);
+  const Tensor& slope = input_of(g, n, 1);
+  if (slope.dtype != x.dtype) shape_error(n, "slope and input types differ");
+  if (broadcast_shapes(n, x.shape, slope.shape) != x.shape)
+    shape_error(n, "slope " + shape_string(slope.shape) + " does not broadcast to the input " +
+                       shape_string(x.shape));
+  set_output(g, n, 0, x.dtype, x.shape);
+}
+
+// Walks the input row by row (rows along the last dimension), keeping the
+// offset of the slope element each row starts at; broadcast dimensions of the
+// slope have stride 0, so a row's slopes are either contiguous (step 1) or one
+// value (step 0).
+void eval_prelu(KernelContext& ctx) {
+  const TensorView &x = ctx.in(0), &slope = ctx.in(1);
+  if (x.dtype != DType::Float32) unsupported_dtype(ctx, x.dtype);
+  const int rank = x.rank();
+  std::vector<int64_t> slope_strides(rank, 0);
+  int64_t stride = 1;
+  for (int i = slope.rank() - 1, d = rank - 1; i >= 0; --i, --d) {
+    slope_strides[d] = slope.shape[i] == 1 ? 0 : stride;
+    stride *= slope.shape[i];
+  }
+  const float* in = x.as<float>();
+  const float* a = slope.as<float>();
+  float* out = ctx.out().as<float>();
+  const int64_t row = rank ? x.shape[rank - 1] : 1, step = rank ? slope_strides[rank - 1] : 0;
+  std::vector<int64_t> index(rank, 0);
+  int64_t slope_offset = 0;
+  for (int64_t start = 0, n = x.element_count(); start < n; start += row) {
+    ConstArrayMap<float> v(in + start, row);
+    ArrayMap<float> y(out + start, row);
+    if (step)
+      y = (v < 0.0f).select(ConstArrayMap<float>(a + slope_offset, row) * v, v);
+    else
+      y = (v < 0.0f).select(a[slope_offset] * v, v);
+    for (int d = rank - 2; d >= 0; --d) {
+      slope_offset += slope_strides[d];
+      if (++index[d] < x.shape[d]) break;
+      slope_offset -= slope_strides[d] * x.shape[d];
+      index[d] = 0;
+    }
+  }
+}
+
+Attributes float_attrs(std::initializer_list<std::pair<const char*, float>> values) {
+  Attributes attrs;
+  for (const auto& [name, value] : values) attrs.set(name, value);
+  return attrs;
+}
+
+// ---- ONNX --------------------------------------------------------------------
+
+template <OpKind kind>
+void import_onnx_plain(OnnxNodeImporter& node) {
+  node.emit(kind, {node.input(0)});
+}
+
+void import_onnx_leaky_relu(OnnxNodeImporter& node) {
+  node.emit(OpKind::LeakyRelu, {node.input(0)}, float_attrs({{"alpha", node.attr_float("alpha", 0.01f)}}));
+}
+
+void import_onnx_hard_sigmoid(OnnxNodeImporter& node) {
+  node.emit(
+      OpKind::HardSigmoid, {node.input(0)},
+      float_attrs({{"alpha", node.attr_float("alpha", 0.2f)}, {"beta", node.attr_float("beta", 0.5f)}}));
+}
+
+void import_onnx_prelu(OnnxNodeImporter& node) { node.emit(OpKind::PRelu, {node.input(0), node.input(1)}); }
+
+// An optional scalar bound input of Clip (opset 11+), or `fallback` when absent.
+float clip_bound(const OnnxNodeImporter& node, size_t i, float fallback) {
+  if (!node.has_input(i)) return fallback;
+  if (!node.input_is_constant(i)) node.unsupported("Clip bounds from a non-constant input");
+  const Tensor& t = node.input_tensor(i);
+  if (t.element_count() != 1) node.bad_shape("Clip bound " + std::to_string(i) + " is not a scalar");
+  return t.dtype == DType::Float32 ? constant_floats(t)[0] : static_cast<float>(constant_ints(t)[0]);
+}
+
+// Before opset 11 the bounds are attributes; from 11 they are optional inputs.
+void import_onnx_clip(OnnxNodeImporter& node) {
+  bool inputs = node.opset() >= 11;
+  float lo = inputs ? clip_bound(node, 1, -INFINITY) : node.attr_float("min", -INFINITY);
+  float hi = inputs ? clip_bound(node, 2, INFINITY) : node.attr_float("max", INFINITY);
+  node.emit(OpKind::Clip, {node.input(0)}, float_attrs({{"min", lo}, {"max", hi}}));
+}
+
+// ---- TFLite ------------------------------------------------------------------
+
+template <OpKind kind>
+void import_tflite_plain(TfliteOpImporter& op) {
+  op.emit(kind, {op.input(0)});
+}
+
+template <int kMin, int kMax>
+void import_tflite_clip(TfliteOpImporter& op) {
+  op.emit(OpKind::Clip, {op.input(0)}, float_attrs({{"min", float{kMin}}, {"max", float{kMax}}}));
+}
+
+void import_tflite_leaky_relu(TfliteOpImporter& op) {
+  const auto* options = op.op().builtin_options_as_LeakyReluOptions();
+  op.emit(OpKind::LeakyRelu, {op.input(0)}, float_attrs({{"alpha", options ? options->alpha() : 0.0f}}));
+}
+
+void import_tflite_prelu(TfliteOpImporter& op) { op.emit(OpKind::PRelu, {op.input(0), op.input(1)}); }
+
+}  // namespace
+
+OpDef define_Relu() {
+  OpDef def{OpKind::Relu, infer_same_as_input, eval_relu};
+  def.onnx = {{"Relu", import_onnx_plain<OpKind::Relu>}};
+  def.tflite = {{tflite::BuiltinOperator_RELU, import_tflite_plain<OpKind::Relu>}};
+  return def;
+}
+
+OpDef define_Clip() {
+  OpDef def{OpKind::Clip, infer_same_as_input, eval_clip};
+  def.onnx = {{"Clip", import_onnx_clip}};
+  def.tflite = {{tflite::BuiltinOperator_RELU6, import_tflite_clip<0, 6>},
+                {tflite::BuiltinOperator_RELU_N1_TO_1, import_tflite_clip<-1, 1>}};
+  return def;
+}
+
+OpDef define_LeakyRelu() {
+  OpDef def{OpKind::LeakyRelu, infer_same_as_input, eval_leaky_relu};
+  def.onnx = {{"LeakyRelu", import_onnx_leaky_relu}};
+  def.tflite = {{tflite::BuiltinOperator_LEAKY_RELU, import_tflite_leaky_relu}};
+  return def;
+}
+
+OpDef define_PRelu() {
+  OpDef def{OpKind::PRelu, infer_prelu, eval_prelu};
+  def.onnx = {{"PRelu", import_onnx_prelu}};
+  def.tflite = {{tflite::BuiltinOperator_PRELU, import_tflite_prelu}};
+  return def;
+}
+
+OpDef define_Sigmoid() {
+  OpDef def{OpKind::Sigmoid, infer_same_as_input, eval_sigmoid};
+  def.onnx = {{"Sigmoid", import_onnx_plain<OpKind::Sigmoid>}};
+  def.tflite = {{tflite::BuiltinOperator_LOGISTIC, import_tflite_plain<OpKind::Sigmoid>}};
+  return def;
+}
+
+OpDef define_Tanh() {
+  OpDef def{OpKind::Tanh, infer_same_as_input, eval_tanh};
+  def.onnx = {{"Tanh", import_onnx_plain<OpKind::Tanh>}};
+  def.tflite = {{tflite::BuiltinOperator_TANH, import_tflite_plain<OpKind::Tanh>}};
+  return def;
+}
+
+OpDef define_HardSigmoid() {
+  OpDef def{OpKind::HardSigmoid, infer_same_as_input, eval_hard_sigmoid};
+  def.onnx = {{"HardSigmoid", import_onnx_hard_sigmoid}};
+  return def;
+}
+
+OpDef define_HardSwish() {
+  OpDef def{OpKind::HardSwish, infer_same_as_input, eval_hard_swish};
+  def.onnx = {{"HardSwish", import_onnx_plain<OpKind::HardSwish>}};
+  def.tflite = {{tflite::BuiltinOperator_HARD_SWISH, import_tflite_plain<OpKind::HardSwish>}};
+  return def;
+}
+
 }  // namespace octet
