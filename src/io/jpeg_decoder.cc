@@ -1,6 +1,5 @@
 #include "io/jpeg_decoder.h"
 
-#ifdef OCTET_WITH_LIBJPEG
 #include <csetjmp>
 #include <cstdio>  // jpeglib.h needs FILE
 
@@ -69,8 +68,6 @@ struct Decompressor {
 
 }  // namespace
 
-bool have_libjpeg() { return true; }
-
 std::optional<Image> decode_jpeg_libjpeg(const uint8_t* data, size_t size, const std::string& origin) {
   Decompressor decompressor;
   Reader& reader = decompressor.reader;
@@ -87,17 +84,3 @@ std::optional<Image> decode_jpeg_libjpeg(const uint8_t* data, size_t size, const
 }
 
 }  // namespace octet
-
-#else  // no libjpeg in this build
-
-namespace octet {
-
-bool have_libjpeg() { return false; }
-
-std::optional<Image> decode_jpeg_libjpeg(const uint8_t*, size_t, const std::string&) {
-  return std::nullopt;
-}
-
-}  // namespace octet
-
-#endif

@@ -3,9 +3,7 @@
 // with Pillow's Image.open(...) (checked on all 800 JPEGs tried from
 // shared/data), while stb_image's own decoder differs by up to 3 levels on
 // ~5 % of the values.
-//
-// Built in only when the build defines OCTET_WITH_LIBJPEG and links libjpeg
-// (Debian libjpeg-dev); otherwise decode_image falls back to stb_image.
+
 #pragma once
 #include <cstddef>
 #include <cstdint>
@@ -16,11 +14,7 @@
 
 namespace octet {
 
-// Whether this build decodes JPEG with libjpeg.
-bool have_libjpeg();
-
-// The decoded JPEG (1 or 3 channels), or nothing when libjpeg is not built in
-// or the file's color space is one Pillow would not give as L or RGB (CMYK,
+// The decoded JPEG (1 or 3 channels), or nothing when the file's color space is one Pillow would not give as L or RGB (CMYK,
 // YCCK: left to stb_image). A corrupt file is Error(BadInput) with libjpeg's
 // reason. libjpeg's warnings about recoverable damage are not reported.
 std::optional<Image> decode_jpeg_libjpeg(const uint8_t* data, size_t size, const std::string& origin);
