@@ -39,10 +39,9 @@ void print_values(const char* title, const nlohmann::json& values) {
 std::string quant_text(const nlohmann::json& q) {
   if (q.is_null()) return "";
   if (q.contains("axis"))
-    return "per-axis " + std::to_string(q["axis"].get<int>()) + " (" + std::to_string(q["count"].get<int>()) +
-           " scales " + std::to_string(q["scale_min"].get<double>()) + ".." +
-           std::to_string(q["scale_max"].get<double>()) + ")";
-  return "scale " + std::to_string(q["scale"].get<double>()) + " zp " + std::to_string(q["zero_point"].get<int64_t>());
+    return fmt::format("per-axis {} ({} scales {:.6g}..{:.6g})", q["axis"].get<int>(), q["count"].get<int>(),
+                       q["scale_min"].get<double>(), q["scale_max"].get<double>());
+  return fmt::format("scale {:.6g} zp {}", q["scale"].get<double>(), q["zero_point"].get<int64_t>());
 }
 
 void print_text(const nlohmann::json& j) {
