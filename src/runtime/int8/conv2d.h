@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "runtime/int8/conv_output_loop.h"
 #include "runtime/int8/fixed_point.h"
 #include "runtime/int8/params.h"
 
@@ -76,21 +77,9 @@ inline int32_t conv2d_accumulate(const Conv2DParams& p, const int8_t* input, con
 // be null (no bias).
 inline void conv2d(const Conv2DParams& p, const int8_t* input, const int8_t* filter, const int32_t* bias,
                    int8_t* output) {
-  for (int b = 0; b < p.output.n; ++b) {
-    for (int oy = 0; oy < p.output.h; ++oy) {
-      const int in_y0 = oy * p.window.stride_h - p.window.pad_top;
-      for (int ox = 0; ox < p.output.w; ++ox) {
-        const int in_x0 = ox * p.window.stride_w - p.window.pad_left;
-        int8_t* out = output + p.output.offset(b, oy, ox, 0);
-        for (int oc = 0; oc < p.output.c; ++oc) {
-          int32_t acc = conv2d_accumulate(p, input, filter, b, in_y0, in_x0, oc);
-          if (bias) acc += bias[oc];
-          const int32_t scaled = multiply_by_quantized_multiplier(acc, p.output_multipliers[oc]);
-          out[oc] = clamp_to(p.activation, scaled + p.output_offset);
-        }
-      }
-    }
-  }
+  conv_output_loop(p, bias, output, [&](int b, int in_y0, int in_x0, int oc) {
+    return conv2d_accumulate(p, input, filter, b, in_y0, in_x0, oc);
+  });
 }
 
 }  // namespace octet::int8
