@@ -10,6 +10,7 @@
 #include "command.h"
 #include "graph/error.h"
 #include "import/load_model.h"
+#include "io/model_input.h"
 #include "io/npy.h"
 #include "io/output_file.h"
 #include "preprocess_options.h"
@@ -29,18 +30,6 @@ struct RunOptions {
 
 bool ends_with(const std::string& s, const std::string& suffix) {
   return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
-}
-
-// An .npy file as it is, or an image preprocessed for `input`; either must
-// match the input's shape and dtype exactly.
-Tensor load_input(const std::string& path, const Tensor& input, const PreprocessFlags& flags) {
-  Tensor value = ends_with(path, ".npy") ? read_npy(path)
-                                         : load_image_tensor(path, parse_preprocess(flags, input.shape));
-  if (value.shape != input.shape || value.dtype != input.dtype)
-    fail(ErrorKind::BadInput, path + ": gives " + dtype_name(value.dtype) + shape_string(value.shape) +
-                                  ", model input '" + input.name + "' needs " + dtype_name(input.dtype) +
-                                  shape_string(input.shape));
-  return value;
 }
 
 std::string output_path(const std::string& base, size_t index, size_t count) {
@@ -72,7 +61,10 @@ int run_model(const RunOptions& options) {
   std::vector<Tensor> inputs;
   std::vector<const void*> buffers;
   for (size_t i = 0; i < options.inputs.size(); ++i) {
-    inputs.push_back(load_input(options.inputs[i], graph.tensor(graph.inputs[i]), options.preprocess));
+    const Tensor& input = graph.tensor(graph.inputs[i]);
+    // The recipe is only parsed for images: a .npy needs no preprocessing flags.
+    Preprocess recipe = is_npy_file(options.inputs[i]) ? Preprocess{} : parse_preprocess(options.preprocess, input.shape);
+    inputs.push_back(load_model_input(options.inputs[i], input, recipe));
     buffers.push_back(inputs.back().data->data());
   }
   FloatEngine engine(graph);
