@@ -207,10 +207,14 @@ class TfliteGraphImporter {
     std::vector<int> input_ids;
     for (int t : indices(op.inputs())) input_ids.push_back(t < 0 ? kNoTensor : value_of(t, "operator '" + name + "'"));
     std::vector<std::string> output_keys;
-    for (int t : outputs) output_keys.push_back(key(t));
+    std::vector<const tflite::Tensor*> output_sources;
+    for (int t : outputs) {
+      output_keys.push_back(key(t));
+      output_sources.push_back(&file_.tensor(t));
+    }
     auto code = builtin_code(model_, op);
     TfliteOpImporter importer(graph_, values_, op, code, op_version(model_, op), std::move(input_ids),
-                              output_keys, name);
+                              output_keys, name, std::move(output_sources));
     tflite_mappings().at(code)(importer);
     check_output_shapes(op, outputs);
   }
@@ -259,18 +263,24 @@ Graph import_tflite(const std::string& path, const ImportOptions& options) {
 TfliteOpImporter::TfliteOpImporter(Graph& graph, std::unordered_map<std::string, int>& values,
                                    const tflite::Operator& op, tflite::BuiltinOperator code, int version,
                                    std::vector<int> input_ids, std::vector<std::string> output_names,
-                                   std::string node_name)
+                                   std::string node_name, std::vector<const tflite::Tensor*> output_sources)
     : NodeBuilder(graph, values, std::move(node_name),
                   std::string(tflite::EnumNameBuiltinOperator(code)) + " v" + std::to_string(version),
                   std::move(output_names)),
       op_(op),
       code_(code),
       version_(version),
-      inputs_(std::move(input_ids)) {}
+      inputs_(std::move(input_ids)),
+      output_sources_(std::move(output_sources)) {}
 
 int TfliteOpImporter::input(size_t i) const {
   if (!has_input(i)) unsupported("input " + std::to_string(i) + " is missing");
   return inputs_[i];
+}
+
+const tflite::Tensor& TfliteOpImporter::output_source(size_t i) const {
+  if (i >= output_sources_.size() || !output_sources_[i]) unsupported("output " + std::to_string(i) + " is missing");
+  return *output_sources_[i];
 }
 
 std::vector<int64_t> TfliteOpImporter::constant_ints(size_t i) const {

@@ -22,7 +22,7 @@ class TfliteOpImporter : public NodeBuilder {
   TfliteOpImporter(Graph& graph, std::unordered_map<std::string, int>& values,
                    const tflite::Operator& op, tflite::BuiltinOperator code, int version,
                    std::vector<int> input_ids, std::vector<std::string> output_names,
-                   std::string node_name);
+                   std::string node_name, std::vector<const tflite::Tensor*> output_sources = {});
 
   const tflite::Operator& op() const { return op_; }
   tflite::BuiltinOperator code() const { return code_; }
@@ -31,6 +31,9 @@ class TfliteOpImporter : public NodeBuilder {
   size_t input_count() const { return inputs_.size(); }
   bool has_input(size_t i) const { return i < inputs_.size() && inputs_[i] != kNoTensor; }
   int input(size_t i) const;  // unsupported() when absent
+  // The file's tensor behind output i (type, quantization), for mappings that
+  // need what the IR infers for no other op: QUANTIZE's output parameters.
+  const tflite::Tensor& output_source(size_t i) const;
   const Tensor& input_tensor(size_t i) const { return tensor(input(i)); }
   bool input_is_constant(size_t i) const { return has_input(i) && input_tensor(i).is_constant(); }
   // Values of a constant input; unsupported() naming the input when it is not constant.
@@ -46,6 +49,7 @@ class TfliteOpImporter : public NodeBuilder {
   tflite::BuiltinOperator code_;
   int version_;
   std::vector<int> inputs_;
+  std::vector<const tflite::Tensor*> output_sources_;
 };
 
 }  // namespace octet

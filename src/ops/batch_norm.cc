@@ -8,9 +8,11 @@
 
 #include <cmath>
 
+#include "export/tflite_op_writer.h"
 #include "import/onnx_importer.h"
 #include "ops/op_def.h"
 #include "ops/op_util.h"
+#include "ops/permute_util.h"
 #include "runtime/kernel.h"
 
 namespace octet {
@@ -69,11 +71,24 @@ void import_onnx_batch_norm(OnnxNodeImporter& node) {
             std::move(attrs), 1);
 }
 
+// Layout: the normalized axis follows the transpose.
+std::optional<Permuted> permute_batch_norm(const Graph&, Node& node, const std::vector<int64_t>& perm) {
+  if (!permute_axis(node, perm, 1)) return std::nullopt;
+  return Permuted{{0}, perm};
+}
+
+void write_tflite_batch_norm(TfliteOpWriter& w, const Node&) {
+  w.unsupported("TFLite has no batch normalization; the fold_batch_norm pass folds it into the convolution "
+                "before it, or into Mul and Add");
+}
+
 }  // namespace
 
 OpDef define_BatchNorm() {
   OpDef def{OpKind::BatchNorm, infer_batch_norm, eval_batch_norm};
   def.onnx = {{"BatchNormalization", import_onnx_batch_norm}};
+  def.permute = permute_batch_norm;
+  def.write_tflite = write_tflite_batch_norm;
   return def;
 }
 

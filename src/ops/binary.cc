@@ -1,11 +1,14 @@
 // Elementwise Add, Sub, Mul, Div with numpy broadcasting and an optional fused
 // activation. Also run on int32/int64 so importers can fold shape arithmetic.
+#include <algorithm>
 #include <functional>
 
+#include "export/tflite_op_writer.h"
 #include "import/onnx_importer.h"
 #include "import/tflite_importer.h"
 #include "ops/op_def.h"
 #include "ops/op_util.h"
+#include "ops/permute_util.h"
 #include "runtime/kernel.h"
 
 namespace octet {
@@ -95,11 +98,60 @@ void import_tflite_binary(TfliteOpImporter& op) {
   op.emit(kind, {op.input(0), op.input(1)}, std::move(attrs));
 }
 
+// ---- TFLite writer: versions from op_version.cc -------------------------------
+
+constexpr DTypeVersion kAddVersions[] = {{DType::Int8, 2}, {DType::Int64, 4}};
+constexpr DTypeVersion kSubVersions[] = {{DType::Int8, 2}, {DType::Int64, 4}};
+constexpr DTypeVersion kMulVersions[] = {{DType::Int8, 2}, {DType::Int16, 4}, {DType::Int64, 5}};
+
+// SUB v3 and DIV v2 broadcast over more than four dimensions.
+bool broadcasts_beyond_4d(const TfliteOpWriter& w) {
+  const Shape &a = w.input_tensor(0).shape, &b = w.input_tensor(1).shape;
+  return a != b && std::max(a.size(), b.size()) > 4;
+}
+
+// MUL v3 takes an effective rescale (input1 * input2 / output scale) of 1 or more.
+bool mul_rescale_at_least_one(const TfliteOpWriter& w) {
+  const QuantParams &a = w.input_tensor(0).quant, &b = w.input_tensor(1).quant, &y = w.output_tensor().quant;
+  if (a.empty() || b.empty() || y.empty()) return false;
+  return static_cast<double>(a.scales[0]) * b.scales[0] / y.scales[0] >= 1.0;
+}
+
+template <OpKind kind>
+void write_tflite_binary(TfliteOpWriter& w, const Node& n) {
+  const tflite::ActivationFunctionType fused = fused_activation(n);
+  const DType dtype = w.input_tensor(0).dtype;
+  flatbuffers::FlatBufferBuilder& fbb = w.builder();
+  TfliteOperator op;
+  if constexpr (kind == OpKind::Add) {
+    op = {tflite::BuiltinOperator_ADD, version_for(kAddVersions, dtype)};
+    op.options_type = tflite::BuiltinOptions_AddOptions;
+    op.options = tflite::CreateAddOptions(fbb, fused).Union();
+  } else if constexpr (kind == OpKind::Sub) {
+    op = {tflite::BuiltinOperator_SUB, std::max(version_for(kSubVersions, dtype), broadcasts_beyond_4d(w) ? 3 : 1)};
+    op.options_type = tflite::BuiltinOptions_SubOptions;
+    op.options = tflite::CreateSubOptions(fbb, fused).Union();
+  } else if constexpr (kind == OpKind::Mul) {
+    op = {tflite::BuiltinOperator_MUL, std::max(version_for(kMulVersions, dtype), mul_rescale_at_least_one(w) ? 3 : 1)};
+    op.options_type = tflite::BuiltinOptions_MulOptions;
+    op.options = tflite::CreateMulOptions(fbb, fused).Union();
+  } else {
+    op = {tflite::BuiltinOperator_DIV, broadcasts_beyond_4d(w) ? 2 : 1};
+    op.options_type = tflite::BuiltinOptions_DivOptions;
+    op.options = tflite::CreateDivOptions(fbb, fused).Union();
+  }
+  op.inputs = {w.input(0), w.input(1)};
+  op.outputs = {w.output()};
+  w.add_operator(op);
+}
+
 template <OpKind kind, template <typename> class F>
 OpDef binary_def(const char* onnx_type, tflite::BuiltinOperator builtin) {
   OpDef def{kind, infer_binary, eval_binary<F>};
   def.onnx = {{onnx_type, import_onnx_binary<kind>}};
   def.tflite = {{builtin, import_tflite_binary<kind>}};
+  def.write_tflite = write_tflite_binary<kind>;
+  def.permute = permute_broadcast;
   return def;
 }
 

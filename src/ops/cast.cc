@@ -2,16 +2,19 @@
 // octet::DType) among float32, int8, uint8, int16, int32, int64 and bool.
 // Float to integer truncates toward zero and saturates (NaN becomes 0), so the
 // result is defined where C++ and ONNX leave it open; to bool is "!= 0".
+#include <algorithm>
 #include <cmath>
 #include <limits>
 #include <type_traits>
 
+#include "export/tflite_op_writer.h"
 #include "import/onnx_importer.h"
 #include "import/onnx_tensor.h"
 #include "import/tflite_file.h"
 #include "import/tflite_importer.h"
 #include "ops/op_def.h"
 #include "ops/op_util.h"
+#include "ops/permute_util.h"
 #include "runtime/kernel.h"
 
 namespace octet {
@@ -96,12 +99,28 @@ void import_tflite_cast(TfliteOpImporter& op) {
   emit_cast(op, op.input(0), dtype_from_tflite(options->out_data_type(), "node '" + op.name() + "' (CAST)"));
 }
 
+// Versions from op_version.cc, by the input or the output type, whichever needs more.
+constexpr DTypeVersion kCastVersions[] = {{DType::Int8, 3}, {DType::Float16, 5}};
+
+void write_tflite_cast(TfliteOpWriter& w, const Node&) {
+  const DType from = w.input_tensor(0).dtype, to = w.output_tensor().dtype;
+  TfliteOperator op{tflite::BuiltinOperator_CAST,
+                    std::max(version_for(kCastVersions, from), version_for(kCastVersions, to)),
+                    {w.input(0)},
+                    {w.output()}};
+  op.options_type = tflite::BuiltinOptions_CastOptions;
+  op.options = tflite::CreateCastOptions(w.builder(), tflite_type(from), tflite_type(to)).Union();
+  w.add_operator(op);
+}
+
 }  // namespace
 
 OpDef define_Cast() {
   OpDef def{OpKind::Cast, infer_cast, eval_cast};
   def.onnx = {{"Cast", import_onnx_cast}, {"CastLike", import_onnx_cast_like}};
   def.tflite = {{tflite::BuiltinOperator_CAST, import_tflite_cast}};
+  def.permute = permute_elementwise;
+  def.write_tflite = write_tflite_cast;
   return def;
 }
 

@@ -1,10 +1,12 @@
 // Concat: joins tensors along "axis"; TFLite's fused activation goes in
 // "activation". Any dtype (exporters concatenate int64 shape pieces).
+#include "export/tflite_op_writer.h"
 #include "import/onnx_importer.h"
 #include "import/tflite_importer.h"
 #include "ops/data_movement.h"
 #include "ops/op_def.h"
 #include "ops/op_util.h"
+#include "ops/permute_util.h"
 
 namespace octet {
 namespace {
@@ -63,12 +65,40 @@ void import_tflite_concat(TfliteOpImporter& op) {
   op.emit(OpKind::Concat, inputs, attrs);
 }
 
+// Layout: the joined axis follows the transpose; every input carries the layout.
+std::optional<Permuted> permute_concat(const Graph& graph, Node& node, const std::vector<int64_t>& perm) {
+  if (!permute_axis(node, perm, 0)) return std::nullopt;
+  return permute_broadcast(graph, node, perm);
+}
+
+constexpr DTypeVersion kConcatenationVersions[] = {{DType::Int8, 2}, {DType::Int16, 3}};  // op_version.cc
+
+// TFLite's CONCATENATION kernel rejects a fused activation (although the
+// options have one), so an activation follows as its own operator.
+void write_tflite_concat(TfliteOpWriter& w, const Node& n) {
+  const Tensor &first = w.input_tensor(0), &y = w.output_tensor();
+  const int axis = normalize_axis(n, n.attrs.get_int("axis", 0), static_cast<int>(first.shape.size()));
+  const Activation activation = activation_of(n);
+  // The int8 kernel copies stored values; the uint8 one rescales.
+  if (first.dtype == DType::Int8)
+    for (size_t i = 0; i < n.inputs.size(); ++i) w.require_same_quantization(i);
+  TfliteOperator op{tflite::BuiltinOperator_CONCATENATION, version_for(kConcatenationVersions, first.dtype)};
+  for (size_t i = 0; i < n.inputs.size(); ++i) op.inputs.push_back(w.input(i));
+  op.outputs = {activation == Activation::None ? w.output() : w.add_intermediate("joined", y.dtype, y.shape, y.quant)};
+  op.options_type = tflite::BuiltinOptions_ConcatenationOptions;
+  op.options = tflite::CreateConcatenationOptions(w.builder(), axis).Union();
+  w.add_operator(op);
+  if (activation != Activation::None) add_activation(w, activation, y.dtype, op.outputs[0], w.output());
+}
+
 }  // namespace
 
 OpDef define_Concat() {
   OpDef def{OpKind::Concat, infer_concat, eval_concat};
   def.onnx = {{"Concat", import_onnx_concat}};
   def.tflite = {{tflite::BuiltinOperator_CONCATENATION, import_tflite_concat}};
+  def.permute = permute_concat;
+  def.write_tflite = write_tflite_concat;
   return def;
 }
 

@@ -9,6 +9,7 @@
 #include <Eigen/Core>
 #include <algorithm>
 
+#include "export/tflite_padding.h"
 #include "import/onnx_importer.h"
 #include "import/tflite_importer.h"
 #include "ops/conv_window.h"
@@ -216,6 +217,66 @@ void import_tflite_depthwise(TfliteOpImporter& op) {
   op.emit(OpKind::Conv2D, inputs, std::move(attrs));
 }
 
+// --- TFLite writer --------------------------------------------------------------
+
+// Versions from op_version.cc: the int8 kernels are v3 of both ops; a grouped
+// CONV_2D needs v6 and a dilated float DEPTHWISE_CONV_2D v2.
+constexpr DTypeVersion kConvVersions[] = {{DType::Int8, 3}};
+constexpr DTypeVersion kDepthwiseVersions[] = {{DType::Int8, 3}};
+
+// TFLite's CONV_2D kernel requires a bias (conv.cc: has_bias), so a node
+// without one gets zeros: float, or int32 at scale input * weight scale.
+int bias_or_zeros(TfliteOpWriter& w) {
+  if (w.has_input(2)) return w.input(2);
+  const Tensor &x = w.input_tensor(0), &weights = w.input_tensor(1);
+  const int64_t channels = weights.shape[0];
+  if (x.dtype == DType::Float32) return w.add_constant(make_constant("bias", {channels}, std::vector<float>(channels)));
+  if (x.quant.empty() || weights.quant.empty()) w.unsupported("a quantized convolution needs quantized operands");
+  Tensor bias = make_constant("bias", {channels}, std::vector<int32_t>(channels));
+  for (float scale : weights.quant.scales) bias.quant.scales.push_back(x.quant.scales[0] * scale);
+  bias.quant.zero_points.assign(bias.quant.scales.size(), 0);
+  bias.quant.axis = bias.quant.scales.size() > 1 ? 0 : -1;
+  return w.add_constant(std::move(bias));
+}
+
+// Depthwise (group == C > 1) becomes DEPTHWISE_CONV_2D with the weights back
+// in TFLite's [1,KH,KW,C*M] layout (a per-channel axis 0 becomes axis 3);
+// every other group count is CONV_2D. Pads that are neither SAME nor VALID
+// become a PAD in front.
+void write_tflite_conv2d(TfliteOpWriter& w, const Node& n) {
+  const Window2D win = window_of(n);
+  const Tensor &x = w.input_tensor(0), &weights = w.input_tensor(1);
+  const WindowInput in = window_input(w, {{weights.shape[1], weights.shape[2]}, win.strides, win.dilations, win.pads},
+                                      PadFill::Zero);
+  const int stride_h = static_cast<int>(win.strides[0]), stride_w = static_cast<int>(win.strides[1]);
+  const int dilation_h = static_cast<int>(win.dilations[0]), dilation_w = static_cast<int>(win.dilations[1]);
+  TfliteOperator op;
+  if (win.group > 1 && win.group == x.shape[3]) {
+    if (!weights.is_constant()) w.unsupported("depthwise weights must be constant to store them as [1,KH,KW,C*M]");
+    Tensor filter = permuted_constant(weights, {3, 1, 2, 0});
+    filter.name = "filter";
+    const bool dilated = dilation_h != 1 || dilation_w != 1;
+    op = {tflite::BuiltinOperator_DEPTHWISE_CONV_2D,
+          std::max(version_for(kDepthwiseVersions, x.dtype), dilated ? 2 : 1),
+          {in.tensor, w.add_constant(std::move(filter))}};
+    op.options_type = tflite::BuiltinOptions_DepthwiseConv2DOptions;
+    op.options = tflite::CreateDepthwiseConv2DOptions(w.builder(), in.padding, stride_w, stride_h,
+                                                      static_cast<int>(weights.shape[0] / win.group),
+                                                      fused_activation(n), dilation_w, dilation_h)
+                     .Union();
+  } else {
+    op = {tflite::BuiltinOperator_CONV_2D, std::max(version_for(kConvVersions, x.dtype), win.group > 1 ? 6 : 1),
+          {in.tensor, w.input(1)}};
+    op.options_type = tflite::BuiltinOptions_Conv2DOptions;
+    op.options = tflite::CreateConv2DOptions(w.builder(), in.padding, stride_w, stride_h, fused_activation(n),
+                                             dilation_w, dilation_h)
+                     .Union();
+  }
+  op.inputs.push_back(bias_or_zeros(w));
+  op.outputs = {w.output()};
+  w.add_operator(op);
+}
+
 }  // namespace
 
 OpDef define_Conv2D() {
@@ -223,6 +284,7 @@ OpDef define_Conv2D() {
   def.onnx = {{"Conv", import_onnx_conv}};
   def.tflite = {{tflite::BuiltinOperator_CONV_2D, import_tflite_conv2d},
                 {tflite::BuiltinOperator_DEPTHWISE_CONV_2D, import_tflite_depthwise}};
+  def.write_tflite = write_tflite_conv2d;
   return def;
 }
 

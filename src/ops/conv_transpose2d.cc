@@ -6,6 +6,7 @@
 // Output rows past the scattered region (output padding) hold only the bias.
 #include <algorithm>
 
+#include "export/tflite_op_writer.h"
 #include "import/onnx_importer.h"
 #include "import/tflite_importer.h"
 #include "ops/conv_window.h"
@@ -210,12 +211,51 @@ void import_tflite_transpose_conv(TfliteOpImporter& op) {
   op.emit(OpKind::ConvTranspose2D, inputs, std::move(attrs));
 }
 
+// --- TFLite writer --------------------------------------------------------------
+
+// TRANSPOSE_CONV pads the top/left as the SAME or VALID convolution from the
+// output back to the input would, and crops or extends the bottom/right to
+// output_shape. So the IR's begin pads must be those of one padding mode;
+// its end pads and output_padding follow from the output shape. Versions
+// (op_version.cc): int8 weights 2, a bias input 3, a fused activation 4.
+constexpr DTypeVersion kTransposeConvVersions[] = {{DType::Int8, 2}};  // by the weights' type
+
+void write_tflite_transpose_conv(TfliteOpWriter& w, const Node& n) {
+  const Window2D win = window_of(n);
+  if (win.group != 1) w.unsupported("grouped transposed convolution (group " + std::to_string(win.group) + ")");
+  if (win.dilations[0] != 1 || win.dilations[1] != 1) w.unsupported("dilated transposed convolution");
+  const Shape &weights = w.input_tensor(1).shape, &y = w.output_tensor().shape;
+  bool same = true, valid = true;
+  for (int axis = 0; axis < 2; ++axis) {
+    const int64_t begin = win.pads[axis];
+    same = same && begin == same_pads(y[1 + axis], weights[1 + axis], win.strides[axis], 1, true)[0];
+    valid = valid && begin == 0;
+  }
+  if (!same && !valid)
+    w.unsupported("begin pads [" + std::to_string(win.pads[0]) + "," + std::to_string(win.pads[1]) +
+                  "] are neither TFLite's SAME nor VALID ones");
+  const tflite::ActivationFunctionType fused = fused_activation(n);
+  const int version = std::max({version_for(kTransposeConvVersions, w.input_tensor(1).dtype), w.has_input(2) ? 3 : 1,
+                                fused != tflite::ActivationFunctionType_NONE ? 4 : 1});
+  TfliteOperator op{tflite::BuiltinOperator_TRANSPOSE_CONV, version,
+                    {w.add_int32s("output_shape", y), w.input(1), w.input(0)}};
+  if (w.has_input(2)) op.inputs.push_back(w.input(2));
+  op.outputs = {w.output()};
+  op.options_type = tflite::BuiltinOptions_TransposeConvOptions;
+  op.options = tflite::CreateTransposeConvOptions(w.builder(), valid ? tflite::Padding_VALID : tflite::Padding_SAME,
+                                                  static_cast<int>(win.strides[1]), static_cast<int>(win.strides[0]),
+                                                  fused)
+                   .Union();
+  w.add_operator(op);
+}
+
 }  // namespace
 
 OpDef define_ConvTranspose2D() {
   OpDef def{OpKind::ConvTranspose2D, infer_conv_transpose2d, eval_conv_transpose2d};
   def.onnx = {{"ConvTranspose", import_onnx_conv_transpose}};
   def.tflite = {{tflite::BuiltinOperator_TRANSPOSE_CONV, import_tflite_transpose_conv}};
+  def.write_tflite = write_tflite_transpose_conv;
   return def;
 }
 

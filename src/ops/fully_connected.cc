@@ -4,6 +4,9 @@
 //
 // Also home of ONNX Gemm, which becomes FullyConnected when its weights are
 // constant and otherwise MatMul / Transpose / Mul / Add.
+#include <algorithm>
+
+#include "export/tflite_op_writer.h"
 #include "import/onnx_importer.h"
 #include "import/tflite_importer.h"
 #include "ops/conv_window.h"
@@ -124,12 +127,35 @@ void import_tflite_fully_connected(TfliteOpImporter& op) {
   op.emit(OpKind::FullyConnected, inputs, std::move(attrs), 1);
 }
 
+// --- TFLite writer --------------------------------------------------------------
+
+// Versions from op_version.cc: the int8 kernel is v4, keep_num_dims v5.
+constexpr DTypeVersion kFullyConnectedVersions[] = {{DType::Int8, 4}};
+
+// An input of rank other than 2 keeps its leading dimensions (keep_num_dims).
+// A missing bias is written as an omitted input (-1), as the TFLite converter
+// does, which every FULLY_CONNECTED version reads.
+void write_tflite_fully_connected(TfliteOpWriter& w, const Node& n) {
+  const Tensor& x = w.input_tensor(0);
+  const bool keep_num_dims = x.shape.size() != 2;
+  TfliteOperator op{tflite::BuiltinOperator_FULLY_CONNECTED,
+                    std::max(version_for(kFullyConnectedVersions, x.dtype), keep_num_dims ? 5 : 1),
+                    {w.input(0), w.input(1), w.input(2)},
+                    {w.output()}};
+  op.options_type = tflite::BuiltinOptions_FullyConnectedOptions;
+  op.options = tflite::CreateFullyConnectedOptions(w.builder(), fused_activation(n),
+                                                   tflite::FullyConnectedOptionsWeightsFormat_DEFAULT, keep_num_dims)
+                   .Union();
+  w.add_operator(op);
+}
+
 }  // namespace
 
 OpDef define_FullyConnected() {
   OpDef def{OpKind::FullyConnected, infer_fully_connected, eval_fully_connected};
   def.onnx = {{"Gemm", import_onnx_gemm}};
   def.tflite = {{tflite::BuiltinOperator_FULLY_CONNECTED, import_tflite_fully_connected}};
+  def.write_tflite = write_tflite_fully_connected;
   return def;
 }
 

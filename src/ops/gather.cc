@@ -4,11 +4,13 @@
 // here too: broadcasting a size-1 axis is gathering index 0 repeatedly.
 #include <algorithm>
 
+#include "export/tflite_op_writer.h"
 #include "import/onnx_importer.h"
 #include "import/tflite_importer.h"
 #include "ops/data_movement.h"
 #include "ops/op_def.h"
 #include "ops/op_util.h"
+#include "ops/permute_util.h"
 
 namespace octet {
 namespace {
@@ -105,12 +107,45 @@ void import_tflite_gather(TfliteOpImporter& op) {
   op.emit(OpKind::Gather, {op.input(0), op.input(1)}, attrs);
 }
 
+// Layout: the gathered axis follows the transpose when one index list keeps
+// the rank (other index shapes would insert or drop dimensions).
+std::optional<Permuted> permute_gather(const Graph& graph, Node& node, const std::vector<int64_t>& perm) {
+  if (graph.tensor(node.inputs.at(1)).shape.size() != 1 || !permute_axis(node, perm, 0)) return std::nullopt;
+  return Permuted{{0}, perm};
+}
+
+constexpr DTypeVersion kGatherVersions[] = {{DType::Int8, 2}, {DType::Bool, 3}, {DType::Int16, 4}};  // op_version.cc
+
+// TFLite rejects negative indices, so constant ones are written counted from
+// the front.
+void write_tflite_gather(TfliteOpWriter& w, const Node& n) {
+  const Tensor &data = w.input_tensor(0), &indices = w.input_tensor(1);
+  const int axis = normalize_axis(n, n.attrs.get_int("axis", 0), static_cast<int>(data.shape.size()));
+  w.require_same_quantization();
+  int index_tensor = w.input(1);
+  if (indices.is_constant()) {
+    std::vector<int64_t> values = constant_ints(indices);
+    if (std::any_of(values.begin(), values.end(), [](int64_t i) { return i < 0; })) {
+      for (int64_t& i : values) i += i < 0 ? data.shape[axis] : 0;
+      index_tensor = w.add_int32s("indices", values, indices.shape);
+    }
+  }
+  TfliteOperator op{tflite::BuiltinOperator_GATHER, version_for(kGatherVersions, data.dtype),
+                    {w.input(0), index_tensor},
+                    {w.output()}};
+  op.options_type = tflite::BuiltinOptions_GatherOptions;
+  op.options = tflite::CreateGatherOptions(w.builder(), axis).Union();
+  w.add_operator(op);
+}
+
 }  // namespace
 
 OpDef define_Gather() {
   OpDef def{OpKind::Gather, infer_gather, eval_gather};
   def.onnx = {{"Gather", import_onnx_gather}, {"Expand", import_onnx_expand}};
   def.tflite = {{tflite::BuiltinOperator_GATHER, import_tflite_gather}};
+  def.permute = permute_gather;
+  def.write_tflite = write_tflite_gather;
   return def;
 }
 

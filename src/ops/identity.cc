@@ -7,10 +7,12 @@
 #include <algorithm>
 #include <memory>
 
+#include "export/tflite_op_writer.h"
 #include "import/onnx_importer.h"
 #include "ops/data_movement.h"
 #include "ops/op_def.h"
 #include "ops/op_util.h"
+#include "ops/permute_util.h"
 
 namespace octet {
 namespace {
@@ -109,6 +111,10 @@ void import_onnx_constant_of_shape(OnnxNodeImporter& node) {
   node.alias_output(0, node.constant(output_constant(node, 0, value.dtype, shape, std::move(bytes))));
 }
 
+void write_tflite_identity(TfliteOpWriter& w, const Node&) {
+  w.unsupported("TFLite has no identity operator; the remove_identity pass drops it");
+}
+
 }  // namespace
 
 OpDef define_Identity() {
@@ -118,6 +124,8 @@ OpDef define_Identity() {
               {"Constant", import_onnx_constant},
               {"Shape", import_onnx_shape},
               {"ConstantOfShape", import_onnx_constant_of_shape}};
+  def.permute = permute_elementwise;
+  def.write_tflite = write_tflite_identity;
   return def;
 }
 

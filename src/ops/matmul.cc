@@ -5,6 +5,7 @@
 //
 // ONNX MatMul against a constant 2-D right operand imports as FullyConnected
 // (weights B^T), the form TFLite runs and quantizes per channel.
+#include "export/tflite_op_writer.h"
 #include "import/onnx_importer.h"
 #include "import/tflite_importer.h"
 #include "ops/op_def.h"
@@ -100,12 +101,32 @@ void import_tflite_batch_matmul(TfliteOpImporter& op) {
   op.emit(OpKind::MatMul, {x, y});
 }
 
+// Versions from op_version.cc.
+constexpr DTypeVersion kBatchMatMulVersions[] = {{DType::Int8, 2}, {DType::Int16, 3}};
+
+// BATCH_MATMUL takes operands of rank 2 to 5 (batch dimensions broadcast).
+void write_tflite_batch_matmul(TfliteOpWriter& w, const Node& n) {
+  for (size_t i = 0; i < 2; ++i) {
+    const size_t rank = w.input_tensor(i).shape.size();
+    if (rank < 2 || rank > 5)
+      w.unsupported("BATCH_MATMUL needs operands of rank 2 to 5, operand " + std::to_string(i) + " has rank " +
+                    std::to_string(rank));
+  }
+  TfliteOperator op{tflite::BuiltinOperator_BATCH_MATMUL, version_for(kBatchMatMulVersions, w.input_tensor(0).dtype),
+                    {w.input(0), w.input(1)},
+                    {w.output()}};
+  op.options_type = tflite::BuiltinOptions_BatchMatMulOptions;
+  op.options = tflite::CreateBatchMatMulOptions(w.builder()).Union();
+  w.add_operator(op);
+}
+
 }  // namespace
 
 OpDef define_MatMul() {
   OpDef def{OpKind::MatMul, infer_matmul, eval_matmul};
   def.onnx = {{"MatMul", import_onnx_matmul}};
   def.tflite = {{tflite::BuiltinOperator_BATCH_MATMUL, import_tflite_batch_matmul}};
+  def.write_tflite = write_tflite_batch_matmul;
   return def;
 }
 

@@ -2,6 +2,7 @@
 // float kernel, and the ONNX and TFLite ops that import into it. Each op file
 // (ops/<name>.cc) defines `OpDef define_<Name>()`; ops/op_list.inc lists them.
 #pragma once
+#include <optional>
 #include <vector>
 
 #include "graph/graph.h"
@@ -11,6 +12,7 @@ namespace octet {
 class KernelContext;
 class OnnxNodeImporter;
 class TfliteOpImporter;
+class TfliteOpWriter;
 
 // Imports one ONNX node (of `op_type`) by adding IR nodes through the importer.
 struct OnnxMapping {
@@ -24,6 +26,13 @@ struct TfliteMapping {
   void (*import)(TfliteOpImporter& op);
 };
 
+// How a node reads transposed inputs once the layout pass has moved the
+// transpose past it: the answer of OpDef::permute.
+struct Permuted {
+  std::vector<size_t> inputs;        // the inputs that carry the layout (BatchNorm: X, not its parameters)
+  std::vector<int64_t> output_perm;  // the transpose that turns each new output into the old one
+};
+
 struct OpDef {
   OpKind kind;
   // Sets the dtype and shape of the node's outputs; throws Error(BadShape or
@@ -34,6 +43,16 @@ struct OpDef {
   void (*eval)(KernelContext& ctx) = nullptr;
   std::vector<OnnxMapping> onnx;
   std::vector<TfliteMapping> tflite;
+  // Writes the node as TFLite operators (export/tflite_op_writer.h). Ops with
+  // no TFLite form set one that names the pass that removes them.
+  void (*write_tflite)(TfliteOpWriter& writer, const Node& node) = nullptr;
+  // Layout: with y = Transpose(x, perm) (dimension d of y is dimension
+  // perm[d] of x) on its layout inputs, rewrites the node's attributes so that
+  // it reads x there instead, and says which inputs those are and how its new
+  // outputs transpose into the old ones. nullopt when the op cannot commute
+  // with `perm`. Null for ops that never commute (spatial NHWC ops,
+  // FullyConnected, MatMul; Transpose itself is composed by the pass).
+  std::optional<Permuted> (*permute)(const Graph& graph, Node& node, const std::vector<int64_t>& perm) = nullptr;
 };
 
 const OpDef& op_def(OpKind kind);

@@ -4,11 +4,13 @@
 // edge (repeat the edge). Any dtype.
 #include <algorithm>
 
+#include "export/tflite_padding.h"
 #include "import/onnx_importer.h"
 #include "import/tflite_importer.h"
 #include "ops/data_movement.h"
 #include "ops/op_def.h"
 #include "ops/op_util.h"
+#include "ops/permute_util.h"
 
 namespace octet {
 namespace {
@@ -187,11 +189,81 @@ void import_tflite_pad(TfliteOpImporter& op) {
   op.emit(OpKind::Pad, {op.input(0)}, pad_attrs(tflite_pads(op), "constant", value));
 }
 
-// MIRROR_PAD REFLECT is our reflect; SYMMETRIC repeats the edge and is not.
+// MIRROR_PAD REFLECT is our reflect. SYMMETRIC mirrors the edge too, which
+// for pads of at most 1 is our edge mode and otherwise has no IR form.
 void import_tflite_mirror_pad(TfliteOpImporter& op) {
   const auto* options = op.op().builtin_options_as_MirrorPadOptions();
-  if (options && options->mode() != tflite::MirrorPadMode_REFLECT) op.unsupported("SYMMETRIC mirror padding is not supported");
-  op.emit(OpKind::Pad, {op.input(0)}, pad_attrs(tflite_pads(op), "reflect", 0.0f));
+  const std::vector<int64_t> pads = tflite_pads(op);
+  if (!options || options->mode() == tflite::MirrorPadMode_REFLECT)
+    return op.emit(OpKind::Pad, {op.input(0)}, pad_attrs(pads, "reflect", 0.0f));
+  if (std::any_of(pads.begin(), pads.end(), [](int64_t p) { return p > 1; }))
+    op.unsupported("SYMMETRIC mirror padding by more than 1 is not supported");
+  op.emit(OpKind::Pad, {op.input(0)}, pad_attrs(pads, "edge", 0.0f));
+}
+
+// Layout: each dimension's begin and end pads follow it through the transpose.
+std::optional<Permuted> permute_pad(const Graph&, Node& node, const std::vector<int64_t>& perm) {
+  const std::vector<int64_t> pads = node.attrs.get_ints("pads");
+  const size_t rank = perm.size();
+  if (pads.size() != 2 * rank) return std::nullopt;
+  std::vector<int64_t> moved = permute_per_dim({pads.begin(), pads.begin() + rank}, perm);
+  const std::vector<int64_t> ends = permute_per_dim({pads.begin() + rank, pads.end()}, perm);
+  moved.insert(moved.end(), ends.begin(), ends.end());
+  node.attrs.set("pads", moved);
+  return Permuted{{0}, perm};
+}
+
+// ---- TFLite writer ---------------------------------------------------------------
+
+constexpr DTypeVersion kMirrorPadVersions[] = {{DType::Int8, 2}, {DType::Int16, 3}};  // op_version.cc
+
+// Every pad of `pads` at most `limit(dim)`; names the first that is not.
+template <typename F>
+void require_pads_within(TfliteOpWriter& w, const std::vector<int64_t>& pads, const Shape& shape, F limit,
+                         const char* why) {
+  for (size_t i = 0; i < pads.size(); ++i)
+    if (pads[i] > limit(shape[i % shape.size()]))
+      w.unsupported("pad " + std::to_string(pads[i]) + " on dimension " + std::to_string(i % shape.size()) + ": " +
+                    why);
+}
+
+// Constant padding with real zero is PAD (a quantized tensor pads with its
+// zero point), with another value PADV2 (the value quantized like the input);
+// reflect is MIRROR_PAD REFLECT, which reflects at most once (pads < dim);
+// edge is MIRROR_PAD SYMMETRIC, the same thing for pads of at most 1.
+void write_tflite_pad(TfliteOpWriter& w, const Node& n) {
+  const Tensor& x = w.input_tensor(0);
+  const size_t rank = x.shape.size();
+  w.require_same_quantization();
+  const std::vector<int64_t> pads = n.attrs.get_ints("pads");
+  std::vector<int64_t> pairs;
+  for (size_t d = 0; d < rank; ++d) pairs.insert(pairs.end(), {pads[d], pads[d + rank]});
+  TfliteOperator op{tflite::BuiltinOperator_PAD, 1,
+                    {w.input(0), w.add_int32s("paddings", pairs, {static_cast<int64_t>(rank), 2})},
+                    {w.output()}};
+  PadMode mode = PadMode::Constant;
+  parse_mode(n.attrs.get_string("mode", "constant"), mode);
+  if (mode == PadMode::Constant) {
+    op.version = std::max(version_for(kPadVersions, x.dtype), rank > 4 ? 4 : 1);
+    const float value = n.attrs.get_float("value", 0.0f);
+    if (value != 0.0f) {
+      op.code = tflite::BuiltinOperator_PADV2;
+      op.inputs.push_back(w.add_constant(scalar_like("constant_value", x, value)));
+    }
+    return w.add_operator(op);
+  }
+  if (mode == PadMode::Reflect)
+    require_pads_within(w, pads, x.shape, [](int64_t dim) { return dim - 1; }, "TFLite reflects at most once");
+  else
+    require_pads_within(w, pads, x.shape, [](int64_t) { return int64_t{1}; },
+                        "TFLite repeats the edge only as a symmetric mirror of 1");
+  op.code = tflite::BuiltinOperator_MIRROR_PAD;
+  op.version = version_for(kMirrorPadVersions, x.dtype);
+  op.options_type = tflite::BuiltinOptions_MirrorPadOptions;
+  op.options = tflite::CreateMirrorPadOptions(w.builder(), mode == PadMode::Reflect ? tflite::MirrorPadMode_REFLECT
+                                                                                    : tflite::MirrorPadMode_SYMMETRIC)
+                   .Union();
+  w.add_operator(op);
 }
 
 }  // namespace
@@ -202,6 +274,8 @@ OpDef define_Pad() {
   def.tflite = {{tflite::BuiltinOperator_PAD, import_tflite_pad},
                 {tflite::BuiltinOperator_PADV2, import_tflite_pad},
                 {tflite::BuiltinOperator_MIRROR_PAD, import_tflite_mirror_pad}};
+  def.permute = permute_pad;
+  def.write_tflite = write_tflite_pad;
   return def;
 }
 

@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <limits>
 
+#include "export/tflite_padding.h"
 #include "import/onnx_importer.h"
 #include "import/tflite_importer.h"
 #include "ops/conv_window.h"
@@ -280,12 +281,49 @@ void import_onnx_pool(OnnxNodeImporter& node) {
   emit_nhwc_as_onnx(node, y, spatial_rank);
 }
 
+// ---- TFLite writer -----------------------------------------------------------
+
+constexpr DTypeVersion kPoolVersions[] = {{DType::Int8, 2}, {DType::Int16, 3}};  // op_version.cc
+
+// The TFLite input and padding. SAME / VALID when exact; otherwise a padding
+// operator in front of a VALID pool: for a max pool the lowest value, which
+// never wins (an all-padding window gives it in the IR op too); for an
+// average pool that counts padding, zeros. An average pool that leaves
+// padding out of the count has no such form.
+WindowInput pool_input(TfliteOpWriter& w, const Node& n, const Window2D& win) {
+  const Window2DSpec spec{n.attrs.get_ints("kernel"), win.strides, win.dilations, win.pads};
+  if (n.op == OpKind::MaxPool2D) return window_input(w, spec, PadFill::Lowest);
+  const bool padded = std::any_of(win.pads.begin(), win.pads.end(), [](int64_t p) { return p != 0; });
+  if (padded && n.attrs.get_int("count_include_pad", 0) != 0)
+    return {add_spatial_pad(w, win.pads, PadFill::Zero), tflite::Padding_VALID};
+  if (auto padding = implicit_padding(w.input_tensor(0).shape, spec)) return {w.input(0), *padding};
+  w.unsupported("pads " + shape_string(win.pads) +
+                " are neither TFLite's SAME nor VALID, and explicit padding would enter the average");
+}
+
+template <tflite::BuiltinOperator code>
+void write_tflite_pool(TfliteOpWriter& w, const Node& n) {
+  const Window2D win = window_of(n);
+  if (win.dilations[0] != 1 || win.dilations[1] != 1) w.unsupported("dilated pooling");
+  w.require_same_quantization();
+  const std::vector<int64_t> kernel = n.attrs.get_ints("kernel");
+  const WindowInput in = pool_input(w, n, win);
+  TfliteOperator op{code, version_for(kPoolVersions, w.input_tensor(0).dtype), {in.tensor}, {w.output()}};
+  op.options_type = tflite::BuiltinOptions_Pool2DOptions;
+  op.options = tflite::CreatePool2DOptions(w.builder(), in.padding, static_cast<int>(win.strides[1]),
+                                           static_cast<int>(win.strides[0]), static_cast<int>(kernel[1]),
+                                           static_cast<int>(kernel[0]), fused_activation(n))
+                   .Union();
+  w.add_operator(op);
+}
+
 }  // namespace
 
 OpDef define_MaxPool2D() {
   OpDef def{OpKind::MaxPool2D, infer_pool, eval_max_pool};
   def.onnx = {{"MaxPool", import_onnx_pool<OpKind::MaxPool2D>}};
   def.tflite = {{tflite::BuiltinOperator_MAX_POOL_2D, import_tflite_pool<OpKind::MaxPool2D>}};
+  def.write_tflite = write_tflite_pool<tflite::BuiltinOperator_MAX_POOL_2D>;
   return def;
 }
 
@@ -293,6 +331,7 @@ OpDef define_AvgPool2D() {
   OpDef def{OpKind::AvgPool2D, infer_pool, eval_avg_pool};
   def.onnx = {{"AveragePool", import_onnx_pool<OpKind::AvgPool2D>}};
   def.tflite = {{tflite::BuiltinOperator_AVERAGE_POOL_2D, import_tflite_pool<OpKind::AvgPool2D>}};
+  def.write_tflite = write_tflite_pool<tflite::BuiltinOperator_AVERAGE_POOL_2D>;
   return def;
 }
 

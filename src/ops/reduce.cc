@@ -6,10 +6,12 @@
 #include <functional>
 #include <limits>
 
+#include "export/tflite_op_writer.h"
 #include "import/onnx_importer.h"
 #include "import/tflite_importer.h"
 #include "ops/op_def.h"
 #include "ops/op_util.h"
+#include "ops/permute_util.h"
 #include "runtime/kernel.h"
 
 namespace octet {
@@ -181,6 +183,46 @@ void import_tflite_reduce(TfliteOpImporter& op) {
   op.emit(kind, {op.input(0)}, reduce_attrs(op.constant_ints(1), keep_dims));
 }
 
+// Layout: the reduced axes follow the transpose. Without keepdims they drop
+// out of both layouts, and the output's transpose is the input's restricted
+// to the kept dimensions.
+std::optional<Permuted> permute_reduce(const Graph&, Node& node, const std::vector<int64_t>& perm) {
+  const int64_t rank = static_cast<int64_t>(perm.size());
+  std::vector<bool> reduced(rank, false), reduced_in_x(rank, false);
+  std::vector<int64_t> axes;
+  for (int64_t a : node.attrs.get_ints("axes")) {
+    if (a < 0) a += rank;
+    if (a < 0 || a >= rank) return std::nullopt;
+    reduced[a] = reduced_in_x[perm[a]] = true;
+    axes.push_back(perm[a]);
+  }
+  node.attrs.set("axes", axes);
+  if (node.attrs.get_int("keepdims", 1) != 0) return Permuted{{0}, perm};
+  std::vector<int64_t> kept_position(rank, -1), out_perm;
+  for (int64_t e = 0, next = 0; e < rank; ++e)
+    if (!reduced_in_x[e]) kept_position[e] = next++;
+  for (int64_t d = 0; d < rank; ++d)
+    if (!reduced[d]) out_perm.push_back(kept_position[perm[d]]);
+  return Permuted{{0}, out_perm};
+}
+
+constexpr DTypeVersion kReduceVersions[] = {{DType::Int8, 2}, {DType::Int16, 3}};  // op_version.cc, MEAN and REDUCE_MAX
+
+// MEAN / REDUCE_MAX take the axes as an int32 input.
+template <tflite::BuiltinOperator code>
+void write_tflite_reduce(TfliteOpWriter& w, const Node& n) {
+  const Tensor& x = w.input_tensor(0);
+  if constexpr (code == tflite::BuiltinOperator_REDUCE_MAX) w.require_same_quantization();
+  std::vector<int64_t> axes;
+  for (int64_t axis : n.attrs.get_ints("axes"))
+    axes.push_back(normalize_axis(n, axis, static_cast<int>(x.shape.size())));
+  TfliteOperator op{code, version_for(kReduceVersions, x.dtype), {w.input(0), w.add_int32s("axes", axes)},
+                    {w.output()}};
+  op.options_type = tflite::BuiltinOptions_ReducerOptions;
+  op.options = tflite::CreateReducerOptions(w.builder(), n.attrs.get_int("keepdims", 1) != 0).Union();
+  w.add_operator(op);
+}
+
 }  // namespace
 
 OpDef define_ReduceMean() {
@@ -188,6 +230,8 @@ OpDef define_ReduceMean() {
   def.onnx = {{"ReduceMean", import_onnx_reduce<OpKind::ReduceMean>},
               {"GlobalAveragePool", import_onnx_global_pool<OpKind::ReduceMean>}};
   def.tflite = {{tflite::BuiltinOperator_MEAN, import_tflite_reduce<OpKind::ReduceMean>}};
+  def.permute = permute_reduce;
+  def.write_tflite = write_tflite_reduce<tflite::BuiltinOperator_MEAN>;
   return def;
 }
 
@@ -196,6 +240,8 @@ OpDef define_ReduceMax() {
   def.onnx = {{"ReduceMax", import_onnx_reduce<OpKind::ReduceMax>},
               {"GlobalMaxPool", import_onnx_global_pool<OpKind::ReduceMax>}};
   def.tflite = {{tflite::BuiltinOperator_REDUCE_MAX, import_tflite_reduce<OpKind::ReduceMax>}};
+  def.permute = permute_reduce;
+  def.write_tflite = write_tflite_reduce<tflite::BuiltinOperator_REDUCE_MAX>;
   return def;
 }
 

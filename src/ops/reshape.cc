@@ -3,11 +3,13 @@
 // reshapes once shapes are static. Any dtype.
 #include <algorithm>
 
+#include "export/tflite_op_writer.h"
 #include "import/onnx_importer.h"
 #include "import/tflite_importer.h"
 #include "ops/data_movement.h"
 #include "ops/op_def.h"
 #include "ops/op_util.h"
+#include "ops/permute_util.h"
 
 namespace octet {
 namespace {
@@ -144,6 +146,44 @@ void import_tflite_expand_dims(TfliteOpImporter& op) {
   emit_reshape(op, op.input(0), unsqueezed(op, op.input_tensor(0).shape, axis));
 }
 
+// Layout: a reshape that only adds or drops size-1 dimensions commutes with a
+// transpose. The output keeps its size-1 dimensions where they are and takes
+// the larger ones in the untransposed input's order; the output's transpose
+// puts them back in the old order.
+std::optional<Permuted> permute_reshape(const Graph& graph, Node& node, const std::vector<int64_t>& perm) {
+  const Shape& in = graph.tensor(node.inputs.at(0)).shape;
+  Shape out = node.attrs.get_ints("shape");
+  std::vector<int64_t> in_dims, out_slots;  // the larger dims: their x dimensions, and their output positions
+  Shape in_sizes, out_sizes;
+  for (size_t d = 0; d < in.size(); ++d) {
+    if (in[d] == 1) continue;
+    in_dims.push_back(perm[d]);
+    in_sizes.push_back(in[d]);
+  }
+  for (size_t d = 0; d < out.size(); ++d) {
+    if (out[d] == 1) continue;
+    out_slots.push_back(static_cast<int64_t>(d));
+    out_sizes.push_back(out[d]);
+  }
+  if (in_sizes != out_sizes) return std::nullopt;
+  std::vector<int64_t> x_order = in_dims;
+  std::sort(x_order.begin(), x_order.end());
+  std::vector<int64_t> out_perm(out.size());
+  for (size_t d = 0; d < out.size(); ++d) out_perm[d] = static_cast<int64_t>(d);
+  for (size_t k = 0; k < in_dims.size(); ++k) {
+    const size_t rank_in_x = std::find(x_order.begin(), x_order.end(), in_dims[k]) - x_order.begin();
+    out[out_slots[rank_in_x]] = in_sizes[k];
+    out_perm[out_slots[k]] = out_slots[rank_in_x];
+  }
+  node.attrs.set("shape", out);
+  return Permuted{{0}, out_perm};
+}
+
+void write_tflite_reshape(TfliteOpWriter& w, const Node& n) {
+  w.require_same_quantization();
+  add_reshape(w, w.input(0), w.output(), n.attrs.get_ints("shape"));
+}
+
 }  // namespace
 
 OpDef define_Reshape() {
@@ -155,6 +195,8 @@ OpDef define_Reshape() {
   def.tflite = {{tflite::BuiltinOperator_RESHAPE, import_tflite_reshape},
                 {tflite::BuiltinOperator_SQUEEZE, import_tflite_squeeze},
                 {tflite::BuiltinOperator_EXPAND_DIMS, import_tflite_expand_dims}};
+  def.permute = permute_reshape;
+  def.write_tflite = write_tflite_reshape;
   return def;
 }
 

@@ -5,7 +5,9 @@
 // without it the scale is out/in. Float32.
 #include <algorithm>
 #include <cmath>
+#include <optional>
 
+#include "export/tflite_op_writer.h"
 #include "import/onnx_importer.h"
 #include "import/tflite_importer.h"
 #include "ops/op_def.h"
@@ -255,6 +257,84 @@ void import_tflite_resize(TfliteOpImporter& op) {
           resize_attrs(size[0], size[1], bilinear ? "linear" : "nearest", coordinates, nearest));
 }
 
+// ---- TFLite writer ---------------------------------------------------------------
+
+constexpr DTypeVersion kResizeVersions[] = {{DType::Int8, 2}, {DType::Int16, 4}};  // op_version.cc, both ops
+
+struct ResizeFlags {
+  bool align_corners, half_pixel_centers;
+};
+
+// The input index TFLite's RESIZE_NEAREST_NEIGHBOR reads for output `o`
+// (its reference kernel, in float as it computes).
+int64_t tflite_nearest(int64_t o, int64_t in, int64_t out, ResizeFlags f) {
+  const float scale =
+      f.align_corners && out > 1 ? (in - 1) / static_cast<float>(out - 1) : in / static_cast<float>(out);
+  const float x = (static_cast<float>(o) + (f.half_pixel_centers ? 0.5f : 0.0f)) * scale;
+  const int64_t i = std::min(static_cast<int64_t>(f.align_corners ? std::round(x) : std::floor(x)), in - 1);
+  return f.half_pixel_centers ? std::max<int64_t>(i, 0) : i;
+}
+
+// Nearest: the flags under which TFLite reads the same pixels as the node,
+// compared index by index, so any ONNX coordinate and rounding mode that
+// agrees for these sizes is written.
+std::optional<ResizeFlags> nearest_flags(const Node& n, const Shape& in, const Shape& out) {
+  for (ResizeFlags f : {ResizeFlags{false, false}, ResizeFlags{true, false}, ResizeFlags{false, true}}) {
+    bool same = true;
+    for (int axis = 0; axis < 2 && same; ++axis) {
+      const Taps taps = axis_taps(n, axis, in[1 + axis], out[1 + axis]);
+      for (int64_t o = 0; o < out[1 + axis] && same; ++o)
+        same = taps.lo[o] == tflite_nearest(o, in[1 + axis], out[1 + axis], f);
+    }
+    if (same) return f;
+  }
+  return std::nullopt;
+}
+
+// Bilinear: the coordinate modes TFLite has, at TFLite's scale in/out.
+// pytorch_half_pixel differs from half_pixel only for outputs of length 1.
+std::optional<ResizeFlags> bilinear_flags(const Node& n, const Shape& in, const Shape& out) {
+  const std::vector<float> scales = n.attrs.get_floats("scales");
+  for (size_t axis = 0; axis < scales.size(); ++axis) {
+    const double ratio = static_cast<double>(out[1 + axis]) / in[1 + axis];
+    if (std::abs(scales[axis] - ratio) > 1e-6 * ratio) return std::nullopt;
+  }
+  const std::string mode = n.attrs.get_string("coordinate_transformation_mode", "half_pixel");
+  if (mode == "asymmetric") return ResizeFlags{false, false};
+  if (mode == "align_corners") return ResizeFlags{true, false};
+  if (mode == "half_pixel" || (mode == "pytorch_half_pixel" && out[1] > 1 && out[2] > 1))
+    return ResizeFlags{false, true};
+  return std::nullopt;
+}
+
+void write_tflite_resize(TfliteOpWriter& w, const Node& n) {
+  const Shape &in = w.input_tensor(0).shape, &out = w.output_tensor().shape;
+  const bool linear = n.attrs.get_string("mode", "nearest") == "linear";
+  w.require_same_quantization();
+  const std::optional<ResizeFlags> flags = linear ? bilinear_flags(n, in, out) : nearest_flags(n, in, out);
+  if (!flags)
+    w.unsupported(std::string(linear ? "linear" : "nearest") + " resize with coordinate_transformation_mode '" +
+                  n.attrs.get_string("coordinate_transformation_mode", "half_pixel") +
+                  "' (and its scales / rounding) matches none of TFLite's align_corners / half_pixel_centers modes");
+  TfliteOperator op{linear ? tflite::BuiltinOperator_RESIZE_BILINEAR : tflite::BuiltinOperator_RESIZE_NEAREST_NEIGHBOR,
+                    version_for(kResizeVersions, w.input_tensor(0).dtype),
+                    {w.input(0), w.add_int32s("size", n.attrs.get_ints("size"))},
+                    {w.output()}};
+  const bool v3 = flags->half_pixel_centers || (!linear && flags->align_corners);
+  op.version = std::max(op.version, v3 ? 3 : 1);
+  if (linear) {
+    op.options_type = tflite::BuiltinOptions_ResizeBilinearOptions;
+    op.options =
+        tflite::CreateResizeBilinearOptions(w.builder(), flags->align_corners, flags->half_pixel_centers).Union();
+  } else {
+    op.options_type = tflite::BuiltinOptions_ResizeNearestNeighborOptions;
+    op.options =
+        tflite::CreateResizeNearestNeighborOptions(w.builder(), flags->align_corners, flags->half_pixel_centers)
+            .Union();
+  }
+  w.add_operator(op);
+}
+
 }  // namespace
 
 OpDef define_Resize() {
@@ -262,6 +342,7 @@ OpDef define_Resize() {
   def.onnx = {{"Resize", import_onnx_resize}, {"Upsample", import_onnx_resize}};
   def.tflite = {{tflite::BuiltinOperator_RESIZE_BILINEAR, import_tflite_resize},
                 {tflite::BuiltinOperator_RESIZE_NEAREST_NEIGHBOR, import_tflite_resize}};
+  def.write_tflite = write_tflite_resize;
   return def;
 }
 

@@ -5,11 +5,13 @@
 #include <algorithm>
 #include <limits>
 
+#include "export/tflite_op_writer.h"
 #include "import/onnx_importer.h"
 #include "import/tflite_importer.h"
 #include "ops/data_movement.h"
 #include "ops/op_def.h"
 #include "ops/op_util.h"
+#include "ops/permute_util.h"
 
 namespace octet {
 namespace {
@@ -182,6 +184,44 @@ void import_tflite_slice(TfliteOpImporter& op) {
   op.emit(OpKind::Slice, {op.input(0)}, window_attrs(w));
 }
 
+// Layout: each dimension's window follows it through the transpose.
+std::optional<Permuted> permute_slice(const Graph&, Node& node, const std::vector<int64_t>& perm) {
+  for (const char* name : {"starts", "ends", "steps"}) {
+    const std::vector<int64_t> values = node.attrs.get_ints(name);
+    if (values.size() != perm.size()) return std::nullopt;
+    node.attrs.set(name, permute_per_dim(values, perm));
+  }
+  return Permuted{{0}, perm};
+}
+
+// ---- TFLite writer ---------------------------------------------------------------
+
+constexpr DTypeVersion kStridedSliceVersions[] = {{DType::Int8, 2}, {DType::Bool, 3}};  // op_version.cc
+
+// STRIDED_SLICE over the normalized window. TFLite reads a negative end as
+// counted from the back, so a backward window running through index 0 (end
+// -1 in the IR) sets the dimension's end_mask instead.
+void write_tflite_strided_slice(TfliteOpWriter& w, const Node& n) {
+  const size_t rank = w.input_tensor(0).shape.size();
+  if (rank > 5) w.unsupported("STRIDED_SLICE takes at most 5 dimensions, not " + std::to_string(rank));
+  w.require_same_quantization();
+  std::vector<int64_t> ends = n.attrs.get_ints("ends");
+  int end_mask = 0;
+  for (size_t d = 0; d < rank; ++d)
+    if (ends[d] < 0) {
+      end_mask |= 1 << d;
+      ends[d] = 0;
+    }
+  TfliteOperator op{tflite::BuiltinOperator_STRIDED_SLICE,
+                    std::max(version_for(kStridedSliceVersions, w.input_tensor(0).dtype), rank > 4 ? 4 : 1),
+                    {w.input(0), w.add_int32s("begin", n.attrs.get_ints("starts")), w.add_int32s("end", ends),
+                     w.add_int32s("strides", n.attrs.get_ints("steps"))},
+                    {w.output()}};
+  op.options_type = tflite::BuiltinOptions_StridedSliceOptions;
+  op.options = tflite::CreateStridedSliceOptions(w.builder(), 0, end_mask).Union();
+  w.add_operator(op);
+}
+
 }  // namespace
 
 OpDef define_Slice() {
@@ -189,6 +229,8 @@ OpDef define_Slice() {
   def.onnx = {{"Slice", import_onnx_slice}};
   def.tflite = {{tflite::BuiltinOperator_STRIDED_SLICE, import_tflite_strided_slice},
                 {tflite::BuiltinOperator_SLICE, import_tflite_slice}};
+  def.permute = permute_slice;
+  def.write_tflite = write_tflite_strided_slice;
   return def;
 }
 

@@ -5,10 +5,12 @@
 #include <cmath>
 #include <limits>
 
+#include "export/tflite_op_writer.h"
 #include "import/onnx_importer.h"
 #include "import/tflite_importer.h"
 #include "ops/op_def.h"
 #include "ops/op_util.h"
+#include "ops/permute_util.h"
 #include "runtime/kernel.h"
 
 namespace octet {
@@ -119,12 +121,63 @@ void import_tflite_log_softmax(TfliteOpImporter& op) {
   op.emit(OpKind::LogSoftmax, {op.input(0)}, axis_attrs(-1));
 }
 
+// Layout: the normalized axis follows the transpose.
+std::optional<Permuted> permute_softmax(const Graph&, Node& node, const std::vector<int64_t>& perm) {
+  if (!permute_axis(node, perm, -1)) return std::nullopt;
+  return Permuted{{0}, perm};
+}
+
+// ---- TFLite writer: versions from op_version.cc --------------------------------
+
+constexpr DTypeVersion kSoftmaxVersions[] = {{DType::Int8, 2}, {DType::Int16, 3}};
+constexpr DTypeVersion kLogSoftmaxVersions[] = {{DType::Int8, 2}};
+
+// TFLite normalizes along the last dimension. When every dimension after the
+// node's axis is 1 (NCHW logits [N,C,1,1]), RESHAPEs drop them around the
+// operator; any other axis needs a layout pass to move it last first.
+void write_normalization(TfliteOpWriter& w, const Node& n, TfliteOperator op) {
+  const Tensor &x = w.input_tensor(0), &y = w.output_tensor();
+  const int rank = static_cast<int>(x.shape.size());
+  const int axis = normalize_axis(n, n.attrs.get_int("axis", -1), rank);
+  if (axis == rank - 1) {
+    op.inputs = {w.input(0)};
+    op.outputs = {w.output()};
+    return w.add_operator(op);
+  }
+  for (int d = axis + 1; d < rank; ++d)
+    if (x.shape[d] != 1)
+      w.unsupported("TFLite normalizes the last axis only, this node axis " + std::to_string(axis) + " of " +
+                    shape_string(x.shape) + " (a layout pass moves it last)");
+  const Shape lanes(x.shape.begin(), x.shape.begin() + axis + 1);
+  const int flat_in = w.add_intermediate("lanes", x.dtype, lanes, x.quant);
+  const int flat_out = w.add_intermediate("normalized", y.dtype, lanes, y.quant);
+  add_reshape(w, w.input(0), flat_in, lanes);
+  op.inputs = {flat_in};
+  op.outputs = {flat_out};
+  w.add_operator(op);
+  add_reshape(w, flat_out, w.output(), y.shape);
+}
+
+void write_tflite_softmax(TfliteOpWriter& w, const Node& n) {
+  TfliteOperator op{tflite::BuiltinOperator_SOFTMAX, version_for(kSoftmaxVersions, w.input_tensor(0).dtype)};
+  op.options_type = tflite::BuiltinOptions_SoftmaxOptions;
+  op.options = tflite::CreateSoftmaxOptions(w.builder(), n.attrs.get_float("beta", 1.0f)).Union();
+  write_normalization(w, n, op);
+}
+
+void write_tflite_log_softmax(TfliteOpWriter& w, const Node& n) {
+  write_normalization(w, n, {tflite::BuiltinOperator_LOG_SOFTMAX,
+                             version_for(kLogSoftmaxVersions, w.input_tensor(0).dtype)});
+}
+
 }  // namespace
 
 OpDef define_Softmax() {
   OpDef def{OpKind::Softmax, infer_softmax, eval_softmax<false>};
   def.onnx = {{"Softmax", import_onnx_softmax<OpKind::Softmax>}};
   def.tflite = {{tflite::BuiltinOperator_SOFTMAX, import_tflite_softmax}};
+  def.permute = permute_softmax;
+  def.write_tflite = write_tflite_softmax;
   return def;
 }
 
@@ -132,6 +185,8 @@ OpDef define_LogSoftmax() {
   OpDef def{OpKind::LogSoftmax, infer_softmax, eval_softmax<true>};
   def.onnx = {{"LogSoftmax", import_onnx_softmax<OpKind::LogSoftmax>}};
   def.tflite = {{tflite::BuiltinOperator_LOG_SOFTMAX, import_tflite_log_softmax}};
+  def.permute = permute_softmax;
+  def.write_tflite = write_tflite_log_softmax;
   return def;
 }
 

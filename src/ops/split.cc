@@ -2,11 +2,13 @@
 // per output. Any dtype.
 #include <algorithm>
 
+#include "export/tflite_op_writer.h"
 #include "import/onnx_importer.h"
 #include "import/tflite_importer.h"
 #include "ops/data_movement.h"
 #include "ops/op_def.h"
 #include "ops/op_util.h"
+#include "ops/permute_util.h"
 
 namespace octet {
 namespace {
@@ -112,6 +114,41 @@ void import_tflite_split_v(TfliteOpImporter& op) {
   op.emit(OpKind::Split, {op.input(0)}, split_attrs(axis, sizes));
 }
 
+// Layout: the cut axis follows the transpose.
+std::optional<Permuted> permute_split(const Graph&, Node& node, const std::vector<int64_t>& perm) {
+  if (!permute_axis(node, perm, 0)) return std::nullopt;
+  return Permuted{{0}, perm};
+}
+
+// ---- TFLite writer: versions from op_version.cc, by the data's type ------------
+
+constexpr DTypeVersion kSplitVersions[] = {{DType::Int8, 2}, {DType::Int32, 3}, {DType::Int16, 4}};
+constexpr DTypeVersion kSplitVVersions[] = {{DType::Int8, 2}};
+
+// Equal pieces are SPLIT (inputs axis, data); any others SPLIT_V (data,
+// sizes, axis). The axis is a scalar int32.
+void write_tflite_split(TfliteOpWriter& w, const Node& n) {
+  const Tensor& data = w.input_tensor(0);
+  const int64_t axis = normalize_axis(n, n.attrs.get_int("axis", 0), static_cast<int>(data.shape.size()));
+  const std::vector<int64_t> sizes = n.attrs.get_ints("split");
+  const int pieces = static_cast<int>(sizes.size());
+  for (int i = 0; i < pieces; ++i) w.require_same_quantization(0, i);
+  const int axis_tensor = w.add_int32s("axis", {axis}, {});
+  TfliteOperator op;
+  if (std::all_of(sizes.begin(), sizes.end(), [&](int64_t s) { return s == sizes[0]; })) {
+    op = {tflite::BuiltinOperator_SPLIT, version_for(kSplitVersions, data.dtype), {axis_tensor, w.input(0)}};
+    op.options_type = tflite::BuiltinOptions_SplitOptions;
+    op.options = tflite::CreateSplitOptions(w.builder(), pieces).Union();
+  } else {
+    op = {tflite::BuiltinOperator_SPLIT_V, version_for(kSplitVVersions, data.dtype),
+          {w.input(0), w.add_int32s("size_splits", sizes), axis_tensor}};
+    op.options_type = tflite::BuiltinOptions_SplitVOptions;
+    op.options = tflite::CreateSplitVOptions(w.builder(), pieces).Union();
+  }
+  for (int i = 0; i < pieces; ++i) op.outputs.push_back(w.output(i));
+  w.add_operator(op);
+}
+
 }  // namespace
 
 OpDef define_Split() {
@@ -119,6 +156,8 @@ OpDef define_Split() {
   def.onnx = {{"Split", import_onnx_split}};
   def.tflite = {{tflite::BuiltinOperator_SPLIT, import_tflite_split},
                 {tflite::BuiltinOperator_SPLIT_V, import_tflite_split_v}};
+  def.permute = permute_split;
+  def.write_tflite = write_tflite_split;
   return def;
 }
 

@@ -9,6 +9,7 @@
 // dimensions that are contiguous in the input and in the output.
 #include <algorithm>
 
+#include "export/tflite_op_writer.h"
 #include "import/onnx_importer.h"
 #include "import/tflite_importer.h"
 #include "ops/data_movement.h"
@@ -144,12 +145,27 @@ void import_tflite_transpose(TfliteOpImporter& op) {
   emit_transpose(op, op.input(0), op.constant_ints(1));
 }
 
+// Versions from op_version.cc; 5 and 6 dimensions need versions 4 and 6.
+constexpr DTypeVersion kTransposeVersions[] = {{DType::Int8, 2}, {DType::Bool, 3}, {DType::Int16, 5}};
+
+void write_tflite_transpose(TfliteOpWriter& w, const Node& n) {
+  const Tensor& x = w.input_tensor(0);
+  const size_t rank = x.shape.size();
+  w.require_same_quantization();
+  if (rank > 6) w.unsupported("TRANSPOSE takes at most 6 dimensions, not " + std::to_string(rank));
+  const int version = std::max(version_for(kTransposeVersions, x.dtype), rank > 5 ? 6 : rank > 4 ? 4 : 1);
+  w.add_operator({tflite::BuiltinOperator_TRANSPOSE, version,
+                  {w.input(0), w.add_int32s("perm", perm_of(n, rank))},
+                  {w.output()}});
+}
+
 }  // namespace
 
 OpDef define_Transpose() {
   OpDef def{OpKind::Transpose, infer_transpose, eval_transpose};
   def.onnx = {{"Transpose", import_onnx_transpose}};
   def.tflite = {{tflite::BuiltinOperator_TRANSPOSE, import_tflite_transpose}};
+  def.write_tflite = write_tflite_transpose;
   return def;
 }
 

@@ -8,10 +8,12 @@
 #include <limits>
 #include <type_traits>
 
+#include "export/tflite_op_writer.h"
 #include "import/onnx_importer.h"
 #include "import/tflite_importer.h"
 #include "ops/op_def.h"
 #include "ops/op_util.h"
+#include "ops/permute_util.h"
 #include "runtime/kernel.h"
 
 namespace octet {
@@ -208,12 +210,107 @@ void import_tflite_leaky_relu(TfliteOpImporter& op) {
 
 void import_tflite_prelu(TfliteOpImporter& op) { op.emit(OpKind::PRelu, {op.input(0), op.input(1)}); }
 
+// MAXIMUM / MINIMUM against a one-element constant (how Clip is written) is
+// a one-sided Clip; between two tensors it has no IR op.
+void import_tflite_min_max(TfliteOpImporter& op) {
+  const bool first_constant = op.input_is_constant(0) && op.input_tensor(0).element_count() == 1;
+  const bool second_constant = op.input_is_constant(1) && op.input_tensor(1).element_count() == 1;
+  if (first_constant == second_constant) op.unsupported("only against a one-element constant (a clip)");
+  const size_t x = first_constant ? 1 : 0;
+  if (op.input_tensor(1 - x).shape.size() > op.input_tensor(x).shape.size())
+    op.bad_shape("the constant would raise the output's rank");
+  const float bound = op.constant_floats(1 - x).at(0);
+  const bool maximum = op.code() == tflite::BuiltinOperator_MAXIMUM;
+  op.emit(OpKind::Clip, {op.input(x)},
+          float_attrs({{"min", maximum ? bound : -INFINITY}, {"max", maximum ? INFINITY : bound}}));
+}
+
+// ---- TFLite writer: versions from op_version.cc --------------------------------
+
+constexpr DTypeVersion kMinMaxVersions[] = {{DType::Int8, 2}, {DType::Int16, 4}};
+constexpr DTypeVersion kLogisticTanhVersions[] = {{DType::Int8, 2}, {DType::Int16, 3}};
+constexpr DTypeVersion kLeakyReluVersions[] = {{DType::Int16, 2}};
+
+// One operator from input 0 (and `extra` inputs) to output 0.
+void write_elementwise(TfliteOpWriter& w, tflite::BuiltinOperator code, int version, std::vector<int> extra = {},
+                       tflite::BuiltinOptions options_type = tflite::BuiltinOptions_NONE,
+                       flatbuffers::Offset<void> options = 0) {
+  std::vector<int> inputs{w.input(0)};
+  inputs.insert(inputs.end(), extra.begin(), extra.end());
+  w.add_operator({code, version, inputs, {w.output()}, options_type, options});
+}
+
+DType input_dtype(const TfliteOpWriter& w) { return w.input_tensor(0).dtype; }
+
+void write_tflite_relu(TfliteOpWriter& w, const Node&) {
+  add_activation(w, Activation::Relu, input_dtype(w), w.input(0), w.output());
+}
+
+// A clamp onto [0,6], [-1,1] or [0,inf) is TFLite's RELU6, RELU_N1_TO_1 or
+// RELU; any other is MAXIMUM then MINIMUM against one-element constants,
+// which compare stored values, so a quantized output must keep the input's
+// scale and zero point.
+struct ClampActivation {
+  float lo, hi;
+  Activation activation;
+};
+constexpr ClampActivation kClampActivations[] = {
+    {0, 6, Activation::Relu6}, {-1, 1, Activation::ReluN1To1}, {0, INFINITY, Activation::Relu}};
+
+void write_tflite_clip(TfliteOpWriter& w, const Node& n) {
+  const float lo = n.attrs.get_float("min", -INFINITY), hi = n.attrs.get_float("max", INFINITY);
+  const Tensor& x = w.input_tensor(0);
+  for (const ClampActivation& c : kClampActivations)
+    if (lo == c.lo && hi == c.hi) return add_activation(w, c.activation, x.dtype, w.input(0), w.output());
+  if (lo == -INFINITY && hi == INFINITY) w.unsupported("a Clip without bounds is an identity: remove it first");
+  w.require_same_quantization();
+  const int version = version_for(kMinMaxVersions, x.dtype);
+  int value = w.input(0);
+  if (lo > -INFINITY) {
+    const int clamped = hi < INFINITY ? w.add_intermediate("clamped_below", x.dtype, x.shape, x.quant) : w.output();
+    w.add_operator({tflite::BuiltinOperator_MAXIMUM, version, {value, w.add_constant(scalar_like("min", x, lo))},
+                    {clamped}});
+    value = clamped;
+  }
+  if (hi < INFINITY)
+    w.add_operator({tflite::BuiltinOperator_MINIMUM, version, {value, w.add_constant(scalar_like("max", x, hi))},
+                    {w.output()}});
+}
+
+void write_tflite_leaky_relu(TfliteOpWriter& w, const Node& n) {
+  write_elementwise(w, tflite::BuiltinOperator_LEAKY_RELU, version_for(kLeakyReluVersions, input_dtype(w)), {},
+                    tflite::BuiltinOptions_LeakyReluOptions,
+                    tflite::CreateLeakyReluOptions(w.builder(), n.attrs.get_float("alpha", 0.01f)).Union());
+}
+
+void write_tflite_prelu(TfliteOpWriter& w, const Node&) {
+  write_elementwise(w, tflite::BuiltinOperator_PRELU, 1, {w.input(1)});
+}
+
+void write_tflite_sigmoid(TfliteOpWriter& w, const Node&) {
+  write_elementwise(w, tflite::BuiltinOperator_LOGISTIC, version_for(kLogisticTanhVersions, input_dtype(w)));
+}
+
+void write_tflite_tanh(TfliteOpWriter& w, const Node&) {
+  write_elementwise(w, tflite::BuiltinOperator_TANH, version_for(kLogisticTanhVersions, input_dtype(w)));
+}
+
+void write_tflite_hard_swish(TfliteOpWriter& w, const Node&) {
+  write_elementwise(w, tflite::BuiltinOperator_HARD_SWISH, 1);
+}
+
+void write_tflite_hard_sigmoid(TfliteOpWriter& w, const Node&) {
+  w.unsupported("TFLite has no HardSigmoid (it is Mul, Add and a clamp to [0,1]); no octet pass rewrites it yet");
+}
+
 }  // namespace
 
 OpDef define_Relu() {
   OpDef def{OpKind::Relu, infer_same_as_input, eval_relu};
   def.onnx = {{"Relu", import_onnx_plain<OpKind::Relu>}};
   def.tflite = {{tflite::BuiltinOperator_RELU, import_tflite_plain<OpKind::Relu>}};
+  def.permute = permute_elementwise;
+  def.write_tflite = write_tflite_relu;
   return def;
 }
 
@@ -221,7 +318,11 @@ OpDef define_Clip() {
   OpDef def{OpKind::Clip, infer_same_as_input, eval_clip};
   def.onnx = {{"Clip", import_onnx_clip}};
   def.tflite = {{tflite::BuiltinOperator_RELU6, import_tflite_clip<0, 6>},
-                {tflite::BuiltinOperator_RELU_N1_TO_1, import_tflite_clip<-1, 1>}};
+                {tflite::BuiltinOperator_RELU_N1_TO_1, import_tflite_clip<-1, 1>},
+                {tflite::BuiltinOperator_MAXIMUM, import_tflite_min_max},
+                {tflite::BuiltinOperator_MINIMUM, import_tflite_min_max}};
+  def.permute = permute_elementwise;
+  def.write_tflite = write_tflite_clip;
   return def;
 }
 
@@ -229,6 +330,8 @@ OpDef define_LeakyRelu() {
   OpDef def{OpKind::LeakyRelu, infer_same_as_input, eval_leaky_relu};
   def.onnx = {{"LeakyRelu", import_onnx_leaky_relu}};
   def.tflite = {{tflite::BuiltinOperator_LEAKY_RELU, import_tflite_leaky_relu}};
+  def.permute = permute_elementwise;
+  def.write_tflite = write_tflite_leaky_relu;
   return def;
 }
 
@@ -236,6 +339,8 @@ OpDef define_PRelu() {
   OpDef def{OpKind::PRelu, infer_prelu, eval_prelu};
   def.onnx = {{"PRelu", import_onnx_prelu}};
   def.tflite = {{tflite::BuiltinOperator_PRELU, import_tflite_prelu}};
+  def.permute = permute_broadcast;
+  def.write_tflite = write_tflite_prelu;
   return def;
 }
 
@@ -243,6 +348,8 @@ OpDef define_Sigmoid() {
   OpDef def{OpKind::Sigmoid, infer_same_as_input, eval_sigmoid};
   def.onnx = {{"Sigmoid", import_onnx_plain<OpKind::Sigmoid>}};
   def.tflite = {{tflite::BuiltinOperator_LOGISTIC, import_tflite_plain<OpKind::Sigmoid>}};
+  def.permute = permute_elementwise;
+  def.write_tflite = write_tflite_sigmoid;
   return def;
 }
 
@@ -250,12 +357,16 @@ OpDef define_Tanh() {
   OpDef def{OpKind::Tanh, infer_same_as_input, eval_tanh};
   def.onnx = {{"Tanh", import_onnx_plain<OpKind::Tanh>}};
   def.tflite = {{tflite::BuiltinOperator_TANH, import_tflite_plain<OpKind::Tanh>}};
+  def.permute = permute_elementwise;
+  def.write_tflite = write_tflite_tanh;
   return def;
 }
 
 OpDef define_HardSigmoid() {
   OpDef def{OpKind::HardSigmoid, infer_same_as_input, eval_hard_sigmoid};
   def.onnx = {{"HardSigmoid", import_onnx_hard_sigmoid}};
+  def.permute = permute_elementwise;
+  def.write_tflite = write_tflite_hard_sigmoid;
   return def;
 }
 
@@ -263,6 +374,8 @@ OpDef define_HardSwish() {
   OpDef def{OpKind::HardSwish, infer_same_as_input, eval_hard_swish};
   def.onnx = {{"HardSwish", import_onnx_plain<OpKind::HardSwish>}};
   def.tflite = {{tflite::BuiltinOperator_HARD_SWISH, import_tflite_plain<OpKind::HardSwish>}};
+  def.permute = permute_elementwise;
+  def.write_tflite = write_tflite_hard_swish;
   return def;
 }
 
