@@ -6,6 +6,7 @@
 #include "import/onnx_tensor.h"
 #include "import/tflite_importer.h"
 #include "ops/op_def.h"
+#include "ops/permute_util.h"
 #include "ops/op_util.h"
 #include "ops/quantize.h"
 
@@ -75,6 +76,7 @@ OpDef define_Dequantize() {
   OpDef def{OpKind::Dequantize, infer_dequantize, eval_dequantize};
   def.tflite = {{tflite::BuiltinOperator_DEQUANTIZE, import_tflite_dequantize}};
   def.write_tflite = write_tflite_dequantize;
+  def.permute = permute_elementwise;  // per-tensor parameters: layout-agnostic
   return def;
 }
 

@@ -12,6 +12,7 @@
 #include "import/tflite_file.h"
 #include "import/tflite_importer.h"
 #include "ops/op_def.h"
+#include "ops/permute_util.h"
 #include "ops/op_util.h"
 
 namespace octet {
@@ -149,6 +150,7 @@ OpDef define_Quantize() {
   OpDef def{OpKind::Quantize, infer_quantize, eval_quantize};
   def.tflite = {{tflite::BuiltinOperator_QUANTIZE, import_tflite_quantize}};
   def.write_tflite = write_tflite_quantize;
+  def.permute = permute_elementwise;  // per-tensor parameters: layout-agnostic
   return def;
 }
 
