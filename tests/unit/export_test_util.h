@@ -13,6 +13,7 @@
 
 #include "export/tflite_writer.h"
 #include "graph/graph.h"
+#include "seeded_values.h"
 #include "import/tflite_importer.h"
 #include "io/output_file.h"
 #include "runtime/float_engine.h"
@@ -39,16 +40,7 @@ inline Graph reimport(const Graph& graph, const std::string& name) {
   return import_tflite(path.string());
 }
 
-// Deterministic values in [-1, 1) from a 32-bit LCG.
-inline std::vector<float> seeded_values(int64_t count, uint32_t seed) {
-  std::vector<float> v(count);
-  uint32_t state = seed * 2654435761u + 1;
-  for (float& x : v) {
-    state = state * 1664525u + 1013904223u;
-    x = static_cast<float>(state >> 8) / static_cast<float>(1u << 23) - 1.0f;
-  }
-  return v;
-}
+using octet::testing::seeded_values;
 
 // The float outputs of a graph with float inputs, on seeded inputs scaled by `scale`.
 inline std::vector<std::vector<float>> run_seeded(const Graph& graph, uint32_t seed, float scale = 1.0f) {

@@ -11,20 +11,12 @@
 #include <vector>
 
 #include "graph/graph.h"
+#include "seeded_values.h"
 #include "runtime/float_engine.h"
 
 namespace octet::pass_test {
 
-// Deterministic values in [-1, 1) from a 32-bit LCG.
-inline std::vector<float> seeded_values(int64_t count, uint32_t seed) {
-  std::vector<float> v(count);
-  uint32_t state = seed * 2654435761u + 1;
-  for (float& x : v) {
-    state = state * 1664525u + 1013904223u;
-    x = static_cast<float>(state >> 8) / static_cast<float>(1u << 23) - 1.0f;
-  }
-  return v;
-}
+using octet::testing::seeded_values;
 
 inline int add_input(Graph& g, const std::string& name, Shape shape) {
   Tensor t;
