@@ -13,7 +13,7 @@
 
 #include "export/tflite_writer.h"
 #include "graph/graph.h"
-#include "seeded_values.h"
+#include "test_graph.h"
 #include "import/tflite_importer.h"
 #include "io/output_file.h"
 #include "runtime/float_engine.h"
@@ -81,15 +81,7 @@ inline int add_constant(Graph& g, const std::string& name, Shape shape) {
   return g.add_tensor(make_constant<float>(name, std::move(shape), seeded_values(count, g.tensors.size() + 7)));
 }
 
-// Adds a single-output node; returns its output tensor.
-inline int add(Graph& g, OpKind op, const std::string& name, std::vector<int> inputs, Attributes attrs = {}) {
-  return g.nodes[g.add_node(op, name, std::move(inputs), std::move(attrs))].outputs[0];
-}
-
-inline Attributes attrs_of(std::initializer_list<std::pair<const char*, AttrValue>> values) {
-  Attributes a;
-  for (const auto& [name, value] : values) a.set(name, value);
-  return a;
-}
+using octet::testing::add;
+using octet::testing::attrs_of;
 
 }  // namespace octet::export_test

@@ -11,7 +11,7 @@
 #include <vector>
 
 #include "graph/graph.h"
-#include "seeded_values.h"
+#include "test_graph.h"
 #include "runtime/float_engine.h"
 
 namespace octet::pass_test {
@@ -32,16 +32,8 @@ inline int add_constant(Graph& g, const std::string& name, Shape shape, std::vec
   return g.add_tensor(make_constant<float>(name, std::move(shape), values));
 }
 
-// Adds a single-output node; returns its output tensor.
-inline int add(Graph& g, OpKind op, const std::string& name, std::vector<int> inputs, Attributes attrs = {}) {
-  return g.nodes[g.add_node(op, name, std::move(inputs), std::move(attrs))].outputs[0];
-}
-
-inline Attributes attrs_of(std::initializer_list<std::pair<const char*, AttrValue>> values) {
-  Attributes a;
-  for (const auto& [name, value] : values) a.set(name, value);
-  return a;
-}
+using octet::testing::add;
+using octet::testing::attrs_of;
 
 inline int transpose(Graph& g, const std::string& name, int x, std::vector<int64_t> perm) {
   return add(g, OpKind::Transpose, name, {x}, attrs_of({{"perm", std::move(perm)}}));
