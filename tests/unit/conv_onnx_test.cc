@@ -43,9 +43,7 @@ testing::Result run_onnx(onnx::NodeProto node, const std::vector<Input>& inputs)
   }
   node.add_output("y");
   OnnxNodeImporter importer(g, values, node, 13);
-  for (const OpDef* def : all_op_defs())
-    for (const OnnxMapping& m : def->onnx)
-      if (m.op_type == node.op_type()) m.import(importer);
+  testing::import_with_registry(importer);
   g.outputs = {values.at("y")};
   return testing::run_graph(g, inputs);
 }

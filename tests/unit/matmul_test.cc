@@ -112,9 +112,7 @@ std::vector<OpKind> onnx_ops(onnx::NodeProto node, const std::vector<Input>& inp
   }
   node.add_output("y");
   OnnxNodeImporter importer(g, values, node, 13);
-  for (const OpDef* def : all_op_defs())
-    for (const OnnxMapping& m : def->onnx)
-      if (m.op_type == node.op_type()) m.import(importer);
+  testing::import_with_registry(importer);
   g.outputs = {values.at("y")};
   if (result) *result = testing::run_graph(g, inputs);
   std::vector<OpKind> ops;

@@ -85,6 +85,14 @@ Result run_tflite_op(tflite::BuiltinOperator builtin, tflite::BuiltinOptions opt
   return run_graph(g, inputs);
 }
 
+// Imports one ONNX node into `importer`'s graph through the registry's
+// mapping for its op type, as the ONNX importer would.
+inline void import_with_registry(OnnxNodeImporter& importer) {
+  for (const OpDef* def : all_op_defs())
+    for (const OnnxMapping& m : def->onnx)
+      if (m.op_type == importer.op_type()) m.import(importer);
+}
+
 // Imports a one-node ONNX model at `opset` and runs it. Inputs are named
 // after the node's inputs; constant ones become initializers (int ones int64).
 // The import's own errors propagate.
