@@ -14,7 +14,7 @@
 #include "io/npy.h"
 #include "io/output_file.h"
 #include "preprocess_options.h"
-#include "runtime/float_engine.h"
+#include "runtime/engine.h"
 
 namespace octet::cli {
 namespace {
@@ -67,7 +67,7 @@ int run_model(const RunOptions& options) {
     inputs.push_back(load_model_input(options.inputs[i], input, recipe));
     buffers.push_back(inputs.back().data->data());
   }
-  FloatEngine engine(graph);
+  Engine engine(graph);
   std::vector<TensorView> outputs = engine.run(buffers);
   for (size_t i = 0; i < outputs.size(); ++i) {
     const Tensor& meta = graph.tensor(graph.outputs[i]);

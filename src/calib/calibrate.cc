@@ -8,7 +8,7 @@
 
 #include "graph/error.h"
 #include "io/model_input.h"
-#include "runtime/float_engine.h"
+#include "runtime/engine.h"
 
 namespace octet::calib {
 namespace {
@@ -138,7 +138,7 @@ CalibrationResult calibrate(const Graph& graph, const CalibrationSet& set,
   check_set_matches(graph, set);
   std::vector<int> slot_of;
   std::vector<Slot> slots = make_slots(graph, options, slot_of);
-  FloatEngine engine(graph);
+  Engine engine(graph);
   const TensorObserver feed = [&](int id, const TensorView& value) {
     if (slot_of[id] < 0) return;
     Slot& slot = slots[slot_of[id]];

@@ -6,7 +6,7 @@
 // own observer, made by make_observer(method) with the method of
 // options.overrides[name] if present, else options.method.
 //
-// Memory is flat by design: the driver holds the FloatEngine's buffers (one
+// Memory is flat by design: the driver holds the Engine's buffers (one
 // per tensor, planned once), one observer per tensor (fixed size: a histogram
 // of options.observer.bins bins at most) and the tensors of the ONE sample
 // being run; a sample is loaded, run and dropped before the next is read. The

@@ -6,7 +6,7 @@
 #include <type_traits>
 
 #include "export/tflite_model_builder.h"
-#include "runtime/float_engine.h"
+#include "runtime/engine.h"
 
 namespace octet {
 

@@ -1,7 +1,7 @@
 #include "import/node_builder.h"
 
 #include "graph/error.h"
-#include "runtime/float_engine.h"
+#include "runtime/engine.h"
 
 namespace octet {
 

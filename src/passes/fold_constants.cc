@@ -2,7 +2,7 @@
 // a constant. The importers fold as they build; this catches what other
 // passes leave behind (e.g. a transpose of a weight).
 #include "passes/passes.h"
-#include "runtime/float_engine.h"
+#include "runtime/engine.h"
 
 namespace octet {
 namespace {

@@ -10,6 +10,9 @@ struct TensorView {
   DType dtype = DType::Float32;
   Shape shape;
   void* data = nullptr;  // null for an absent optional input
+  // The tensor's quantization (scales, zero points) for integer kernels; null
+  // when unquantized.
+  const QuantParams* quant = nullptr;
 
   explicit operator bool() const { return data != nullptr; }
   int64_t element_count() const { return octet::element_count(shape); }

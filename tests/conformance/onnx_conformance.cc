@@ -30,7 +30,7 @@
 #include "graph/error.h"
 #include "import/onnx_importer.h"
 #include "import/onnx_tensor.h"
-#include "runtime/float_engine.h"
+#include "runtime/engine.h"
 
 namespace fs = std::filesystem;
 using namespace octet;
@@ -132,7 +132,7 @@ Result run_model(const std::string& model_path, const fs::path& dir, bool frozen
         return {Outcome::Fail, "input " + std::to_string(i) + " does not match the graph input"};
       buffers.push_back(inputs[i].data->data());
     }
-    FloatEngine engine(graph);
+    Engine engine(graph);
     std::vector<TensorView> outputs = engine.run(buffers);
     if (outputs.size() < expected.size())
       return {Outcome::Fail, "produced " + std::to_string(outputs.size()) + " outputs"};

@@ -12,7 +12,7 @@
 #include "import/load_model.h"
 #include "io/dataset.h"
 #include "io/preprocess.h"
-#include "runtime/float_engine.h"
+#include "runtime/engine.h"
 
 namespace octet {
 namespace {
@@ -87,7 +87,7 @@ TEST_P(SharedClassifier, ReproducesFloatTop1) {
   std::vector<LabeledImage> images = list_image_folder((shared_dir() / "data" / c.data).string(), classes);
   ASSERT_FALSE(images.empty());
 
-  FloatEngine engine(graph);
+  Engine engine(graph);
   int correct = 0;
   for (const LabeledImage& image : images) {
     Tensor input = load_image_tensor(image.path, recipe);
@@ -116,7 +116,7 @@ TEST(SharedUnlabelled, KeywordSpottingRunsOnSilence) {
   if (IsSkipped() || HasFatalFailure()) return;
   Graph graph = load_model((shared_dir() / "models/kws/ds_cnn_l.onnx").string());
   std::vector<float> mfcc(graph.tensor(graph.inputs[0]).element_count(), 0.0f);
-  FloatEngine engine(graph);
+  Engine engine(graph);
   TensorView out = engine.run({mfcc.data()})[0];
   ASSERT_EQ(out.element_count(), 12);
   double sum = 0;
@@ -129,7 +129,7 @@ TEST(SharedUnlabelled, VisualWakeWordsRunsOnImages) {
   if (IsSkipped() || HasFatalFailure()) return;
   Graph graph = load_model((shared_dir() / "models/vww/person_96.tflite").string());
   Preprocess recipe = parse_preprocess({"96", "96", "0", "255", "rgb", ""}, graph.tensor(graph.inputs[0]).shape);
-  FloatEngine engine(graph);
+  Engine engine(graph);
   auto images = list_image_folder((shared_dir() / "data/imagenet").string());
   for (size_t i = 0; i < 5; ++i) {
     Tensor input = load_image_tensor(images[i].path, recipe);
@@ -143,7 +143,7 @@ TEST(SharedUnlabelled, HelloWorldApproximatesSine) {
   require_shared();
   if (IsSkipped() || HasFatalFailure()) return;
   Graph graph = load_model((shared_dir() / "models/misc/hello_world_float.tflite").string());
-  FloatEngine engine(graph);
+  Engine engine(graph);
   // MODELS.md: mean abs error 0.0124 (max 0.050) on 1000 points in [0, 2*pi].
   double total = 0, worst = 0;
   for (int i = 0; i < 1000; ++i) {

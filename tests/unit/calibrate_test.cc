@@ -1,6 +1,6 @@
 // The calibration driver on the bundled sample model and on small hand-built
 // graphs: ranges against values computed here directly (decoded pixels, a
-// plain FloatEngine loop, hand-written tensors), subset choice, skipping of
+// plain Engine loop, hand-written tensors), subset choice, skipping of
 // unusable samples, and flat memory.
 #include "calib/calibrate.h"
 
@@ -18,7 +18,7 @@
 #include "io/image.h"
 #include "io/npy.h"
 #include "io_test_util.h"
-#include "runtime/float_engine.h"
+#include "runtime/engine.h"
 
 namespace octet::calib {
 namespace {
@@ -121,7 +121,7 @@ TEST(Calibrate, MinmaxRangesEqualADirectEngineLoop) {
 
   const float inf = std::numeric_limits<float>::infinity();
   std::vector<QuantRange> seen(g.tensors.size(), QuantRange{inf, -inf});
-  FloatEngine engine(g);
+  Engine engine(g);
   for (const CalibrationSample& sample : set.samples) {
     Tensor input = load_image_tensor(sample.files[0], fashion_recipe());
     engine.run({input.data->data()}, [&](int id, const TensorView& v) {

@@ -8,7 +8,7 @@
 #include <cmath>
 
 #include "import/onnx_importer.h"
-#include "runtime/float_engine.h"
+#include "runtime/engine.h"
 #include "single_op_harness.h"
 
 namespace octet {

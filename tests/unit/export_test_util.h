@@ -16,7 +16,7 @@
 #include "test_graph.h"
 #include "import/tflite_importer.h"
 #include "io/output_file.h"
-#include "runtime/float_engine.h"
+#include "runtime/engine.h"
 
 namespace octet::export_test {
 
@@ -51,7 +51,7 @@ inline std::vector<std::vector<float>> run_seeded(const Graph& graph, uint32_t s
     for (float& x : inputs.back()) x *= scale;
     pointers.push_back(inputs.back().data());
   }
-  FloatEngine engine(graph);
+  Engine engine(graph);
   std::vector<std::vector<float>> outputs;
   for (const TensorView& out : engine.run(pointers))
     outputs.emplace_back(out.as<float>(), out.as<float>() + out.element_count());

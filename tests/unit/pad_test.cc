@@ -4,7 +4,7 @@
 #include <onnx/onnx_pb.h>
 
 #include "import/onnx_importer.h"
-#include "runtime/float_engine.h"
+#include "runtime/engine.h"
 #include "single_op_harness.h"
 
 namespace octet {

@@ -12,7 +12,7 @@
 
 #include "graph/graph.h"
 #include "test_graph.h"
-#include "runtime/float_engine.h"
+#include "runtime/engine.h"
 
 namespace octet::pass_test {
 
@@ -68,7 +68,7 @@ inline std::vector<float> nchw_to_nhwc(const std::vector<float>& v, const Shape&
 
 // The outputs of `graph` on `inputs` (copied out of the engine's buffers).
 inline std::vector<std::vector<float>> run(const Graph& graph, const std::vector<std::vector<float>>& inputs) {
-  FloatEngine engine(graph);
+  Engine engine(graph);
   std::vector<const void*> pointers;
   for (const auto& v : inputs) pointers.push_back(v.data());
   std::vector<std::vector<float>> outputs;

@@ -10,7 +10,7 @@
 #include "import/tflite_importer.h"
 #include "ops/op_def.h"
 #include "ops/quantize.h"
-#include "runtime/float_engine.h"
+#include "runtime/engine.h"
 #include "tflite_test_model.h"
 
 namespace octet {
@@ -31,7 +31,7 @@ std::vector<T> run_one(OpKind op, DType in_dtype, const std::vector<In>& input, 
   Graph g;
   const int x = add_input(g, in_dtype, {static_cast<int64_t>(input.size())}, std::move(in_quant));
   g.outputs = {g.nodes[g.add_node(op, "node", {x}, std::move(attrs))].outputs[0]};
-  FloatEngine engine(g);
+  Engine engine(g);
   const TensorView out = engine.run({input.data()})[0];
   return std::vector<T>(out.as<T>(), out.as<T>() + out.element_count());
 }
@@ -148,7 +148,7 @@ TEST(QuantizeOp, ImportsRuntimeQuantizeAndDequantize) {
   g.outputs = {values.at("y")};
   // 0.74 / 0.5 = 1.48 -> 1 (+1) -> back to 0.5; 0.75 -> 1.5 -> 2 -> 1.0.
   const std::vector<float> x{0.74f, 0.75f, -3.0f, 100.0f};
-  FloatEngine engine(g);
+  Engine engine(g);
   const TensorView y = engine.run({x.data()})[0];
   EXPECT_EQ(std::vector<float>(y.as<float>(), y.as<float>() + 4), (std::vector<float>{0.5f, 1.0f, -3.0f, 63.0f}));
 }

@@ -8,7 +8,7 @@
 #include "import/load_model.h"
 #include "io/dataset.h"
 #include "io/preprocess.h"
-#include "runtime/float_engine.h"
+#include "runtime/engine.h"
 
 namespace octet {
 namespace {
@@ -25,7 +25,7 @@ TEST(SampleModel, LogitsMatchPyTorch) {
   Graph graph = load_model(kDir + "fashion_mobilenet.onnx");
   Preprocess recipe = parse_preprocess({"", "", "0", "255", "gray", ""}, graph.tensor(graph.inputs[0]).shape);
   Tensor input = load_image_tensor(kDir + want["path"].get<std::string>(), recipe);
-  FloatEngine engine(graph);
+  Engine engine(graph);
   TensorView logits = engine.run({input.data->data()})[0];
   ASSERT_EQ(logits.element_count(), 10);
   for (int i = 0; i < 10; ++i) EXPECT_NEAR(logits.as<float>()[i], want["float_logits"][i].get<float>(), 1e-4) << i;
@@ -34,7 +34,7 @@ TEST(SampleModel, LogitsMatchPyTorch) {
 TEST(SampleModel, AccuracyOnBundledImagesMatchesPyTorch) {
   Graph graph = load_model(kDir + "fashion_mobilenet.onnx");
   Preprocess recipe = parse_preprocess({"", "", "0", "255", "gray", ""}, graph.tensor(graph.inputs[0]).shape);
-  FloatEngine engine(graph);
+  Engine engine(graph);
   auto images = list_image_folder(kDir + "images");
   ASSERT_EQ(images.size(), 100u);
   int correct = 0;

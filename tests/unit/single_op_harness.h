@@ -16,7 +16,7 @@
 #include "import/onnx_importer.h"
 #include "import/tflite_importer.h"
 #include "ops/op_def.h"
-#include "runtime/float_engine.h"
+#include "runtime/engine.h"
 
 namespace octet::testing {
 
@@ -48,7 +48,7 @@ inline Result run_graph(const Graph& g, const std::vector<Input>& inputs) {
   std::vector<const void*> data;
   for (const Input& in : inputs)
     if (!in.constant && in.ints.empty()) data.push_back(in.values.data());
-  FloatEngine engine(g);
+  Engine engine(g);
   TensorView out = engine.run(data)[0];
   const float* p = out.as<float>();
   return {out.shape, std::vector<float>(p, p + out.element_count())};

@@ -13,7 +13,7 @@
 #include "import/load_model.h"
 #include "import/tflite_importer.h"
 #include "import/tflite_summary.h"
-#include "runtime/float_engine.h"
+#include "runtime/engine.h"
 #include "tflite_test_model.h"
 
 namespace octet {
@@ -66,7 +66,7 @@ Graph import_model(const TestModel& model, const std::string& name, const Import
 }
 
 std::vector<float> run_one(const Graph& graph, const std::vector<float>& input) {
-  FloatEngine engine(graph);
+  Engine engine(graph);
   TensorView out = engine.run({input.data()}).at(0);
   return std::vector<float>(out.as<float>(), out.as<float>() + out.element_count());
 }

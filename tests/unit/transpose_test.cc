@@ -6,7 +6,7 @@
 #include <algorithm>
 #include <numeric>
 
-#include "runtime/float_engine.h"
+#include "runtime/engine.h"
 #include "single_op_harness.h"
 
 namespace octet {
@@ -45,7 +45,7 @@ std::vector<T> run_transpose(const std::vector<T>& in, const Shape& shape, const
   Attributes attrs;
   attrs.set("perm", perm);
   g.outputs = g.nodes[g.add_node(OpKind::Transpose, "t", {g.inputs[0]}, attrs)].outputs;
-  FloatEngine engine(g);
+  Engine engine(g);
   TensorView out = engine.run({in.data()})[0];
   return std::vector<T>(out.as<T>(), out.as<T>() + out.element_count());
 }

@@ -1,4 +1,4 @@
-#include "runtime/float_engine.h"
+#include "runtime/engine.h"
 
 #include <cstring>
 
@@ -12,13 +12,14 @@ void unsupported_dtype(const KernelContext& ctx, DType dtype) {
                                    "): no kernel for dtype " + dtype_name(dtype));
 }
 
-FloatEngine::FloatEngine(const Graph& graph)
+Engine::Engine(const Graph& graph)
     : graph_(graph), buffers_(graph.tensors.size()), views_(graph.tensors.size()) {
   for (size_t t = 0; t < graph.tensors.size(); ++t) {
     const Tensor& tensor = graph.tensors[t];
     TensorView& view = views_[t];
     view.dtype = tensor.dtype;
     view.shape = tensor.shape;
+    if (!tensor.quant.empty()) view.quant = &tensor.quant;
     if (tensor.is_constant()) {
       view.data = const_cast<uint8_t*>(tensor.data->data());  // kernels never write inputs
     } else {
@@ -36,7 +37,7 @@ static KernelContext make_context(const Node& node, const std::vector<TensorView
   return KernelContext(node, std::move(ins), std::move(outs));
 }
 
-std::vector<TensorView> FloatEngine::run(const std::vector<const void*>& inputs,
+std::vector<TensorView> Engine::run(const std::vector<const void*>& inputs,
                                          const TensorObserver& observer) {
   if (inputs.size() != graph_.inputs.size())
     fail(ErrorKind::BadInput, "model has " + std::to_string(graph_.inputs.size()) + " inputs, got " +
@@ -69,12 +70,14 @@ void evaluate_constant_node(Graph& graph, const Node& node) {
   for (int t : node.inputs) {
     if (t == kNoTensor) continue;
     const Tensor& tensor = graph.tensor(t);
-    views[t] = TensorView{tensor.dtype, tensor.shape, const_cast<uint8_t*>(tensor.data->data())};
+    views[t] = TensorView{tensor.dtype, tensor.shape, const_cast<uint8_t*>(tensor.data->data()),
+                          tensor.quant.empty() ? nullptr : &tensor.quant};
   }
   for (int t : node.outputs) {
     const Tensor& tensor = graph.tensor(t);
     results.push_back(std::make_shared<Bytes>(tensor.byte_size()));
-    views[t] = TensorView{tensor.dtype, tensor.shape, results.back()->data()};
+    views[t] = TensorView{tensor.dtype, tensor.shape, results.back()->data(),
+                          tensor.quant.empty() ? nullptr : &tensor.quant};
   }
   KernelContext ctx = make_context(node, views);
   op_def(node.op).eval(ctx);

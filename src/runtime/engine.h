@@ -1,5 +1,7 @@
-// The float reference engine: runs an IR graph node by node with each op's
-// reference kernel. Buffers are planned once per graph and reused across runs;
+// The reference engine: runs an IR graph node by node with each op's
+// reference kernel, float or integer (an op's kernel dispatches on the dtypes
+// it is given, as TFLite's do), so one engine runs the float model during
+// calibration and the int8 model octet writes. Buffers are planned once per graph and reused across runs;
 // an observer can see every tensor a node produces (calibration needs that).
 #pragma once
 #include <functional>
@@ -13,9 +15,9 @@ namespace octet {
 // Called after each node with the id of every tensor it produced and its data.
 using TensorObserver = std::function<void(int tensor_id, const TensorView& value)>;
 
-class FloatEngine {
+class Engine {
  public:
-  explicit FloatEngine(const Graph& graph);
+  explicit Engine(const Graph& graph);
 
   // Inputs in graph-input order, each with the input's dtype and element count.
   // Returns the graph outputs (views valid until the next run).
