@@ -146,8 +146,9 @@ void write_tflite_binary(TfliteOpWriter& w, const Node& n) {
 }
 
 template <OpKind kind, template <typename> class F>
-OpDef binary_def(const char* onnx_type, tflite::BuiltinOperator builtin) {
+OpDef binary_def(const char* onnx_type, tflite::BuiltinOperator builtin, QuantTraits quant) {
   OpDef def{kind, infer_binary, eval_binary<F>};
+  def.quant = quant;
   def.onnx = {{onnx_type, import_onnx_binary<kind>}};
   def.tflite = {{builtin, import_tflite_binary<kind>}};
   def.write_tflite = write_tflite_binary<kind>;
@@ -157,9 +158,16 @@ OpDef binary_def(const char* onnx_type, tflite::BuiltinOperator builtin) {
 
 }  // namespace
 
-OpDef define_Add() { return binary_def<OpKind::Add, std::plus>("Add", tflite::BuiltinOperator_ADD); }
-OpDef define_Sub() { return binary_def<OpKind::Sub, std::minus>("Sub", tflite::BuiltinOperator_SUB); }
-OpDef define_Mul() { return binary_def<OpKind::Mul, std::multiplies>("Mul", tflite::BuiltinOperator_MUL); }
-OpDef define_Div() { return binary_def<OpKind::Div, std::divides>("Div", tflite::BuiltinOperator_DIV); }
+OpDef define_Add() {
+  return binary_def<OpKind::Add, std::plus>("Add", tflite::BuiltinOperator_ADD, QuantTraits::calibrated());
+}
+OpDef define_Sub() {
+  return binary_def<OpKind::Sub, std::minus>("Sub", tflite::BuiltinOperator_SUB, QuantTraits::calibrated());
+}
+OpDef define_Mul() {
+  return binary_def<OpKind::Mul, std::multiplies>("Mul", tflite::BuiltinOperator_MUL, QuantTraits::calibrated());
+}
+// TFLite's DIV has no int8 kernel.
+OpDef define_Div() { return binary_def<OpKind::Div, std::divides>("Div", tflite::BuiltinOperator_DIV, {}); }
 
 }  // namespace octet

@@ -99,6 +99,7 @@ OpDef define_Concat() {
   def.tflite = {{tflite::BuiltinOperator_CONCATENATION, import_tflite_concat}};
   def.permute = permute_concat;
   def.write_tflite = write_tflite_concat;
+  def.quant = QuantTraits::shared_with_inputs();
   return def;
 }
 

@@ -285,6 +285,7 @@ OpDef define_Conv2D() {
   def.tflite = {{tflite::BuiltinOperator_CONV_2D, import_tflite_conv2d},
                 {tflite::BuiltinOperator_DEPTHWISE_CONV_2D, import_tflite_depthwise}};
   def.write_tflite = write_tflite_conv2d;
+  def.quant = QuantTraits::weighted(1, 2, /*per_channel=*/true);
   return def;
 }
 

@@ -156,6 +156,7 @@ OpDef define_FullyConnected() {
   def.onnx = {{"Gemm", import_onnx_gemm}};
   def.tflite = {{tflite::BuiltinOperator_FULLY_CONNECTED, import_tflite_fully_connected}};
   def.write_tflite = write_tflite_fully_connected;
+  def.quant = QuantTraits::weighted(1, 2, /*per_channel=*/false);  // many runtimes reject per-channel FC
   return def;
 }
 

@@ -146,6 +146,7 @@ OpDef define_Gather() {
   def.tflite = {{tflite::BuiltinOperator_GATHER, import_tflite_gather}};
   def.permute = permute_gather;
   def.write_tflite = write_tflite_gather;
+  def.quant = QuantTraits::same_as_input();
   return def;
 }
 

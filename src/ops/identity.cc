@@ -126,6 +126,7 @@ OpDef define_Identity() {
               {"ConstantOfShape", import_onnx_constant_of_shape}};
   def.permute = permute_elementwise;
   def.write_tflite = write_tflite_identity;
+  def.quant = QuantTraits::same_as_input();
   return def;
 }
 

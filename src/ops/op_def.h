@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "graph/graph.h"
+#include "ops/quant_traits.h"
 
 namespace octet {
 
@@ -53,6 +54,9 @@ struct OpDef {
   // with `perm`. Null for ops that never commute (spatial NHWC ops,
   // FullyConnected, MatMul; Transpose itself is composed by the pass).
   std::optional<Permuted> (*permute)(const Graph& graph, Node& node, const std::vector<int64_t>& perm) = nullptr;
+  // How the quantizer makes the op int8 (ops/quant_traits.h); the default
+  // refuses it.
+  QuantTraits quant;
 };
 
 const OpDef& op_def(OpKind kind);

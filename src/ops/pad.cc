@@ -276,6 +276,7 @@ OpDef define_Pad() {
                 {tflite::BuiltinOperator_MIRROR_PAD, import_tflite_mirror_pad}};
   def.permute = permute_pad;
   def.write_tflite = write_tflite_pad;
+  def.quant = QuantTraits::same_as_input();
   return def;
 }
 

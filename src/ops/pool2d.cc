@@ -324,6 +324,7 @@ OpDef define_MaxPool2D() {
   def.onnx = {{"MaxPool", import_onnx_pool<OpKind::MaxPool2D>}};
   def.tflite = {{tflite::BuiltinOperator_MAX_POOL_2D, import_tflite_pool<OpKind::MaxPool2D>}};
   def.write_tflite = write_tflite_pool<tflite::BuiltinOperator_MAX_POOL_2D>;
+  def.quant = QuantTraits::same_as_input();
   return def;
 }
 
@@ -332,6 +333,7 @@ OpDef define_AvgPool2D() {
   def.onnx = {{"AveragePool", import_onnx_pool<OpKind::AvgPool2D>}};
   def.tflite = {{tflite::BuiltinOperator_AVERAGE_POOL_2D, import_tflite_pool<OpKind::AvgPool2D>}};
   def.write_tflite = write_tflite_pool<tflite::BuiltinOperator_AVERAGE_POOL_2D>;
+  def.quant = QuantTraits::same_as_input();
   return def;
 }
 

@@ -232,6 +232,7 @@ OpDef define_ReduceMean() {
   def.tflite = {{tflite::BuiltinOperator_MEAN, import_tflite_reduce<OpKind::ReduceMean>}};
   def.permute = permute_reduce;
   def.write_tflite = write_tflite_reduce<tflite::BuiltinOperator_MEAN>;
+  def.quant = QuantTraits::calibrated();
   return def;
 }
 
@@ -242,6 +243,7 @@ OpDef define_ReduceMax() {
   def.tflite = {{tflite::BuiltinOperator_REDUCE_MAX, import_tflite_reduce<OpKind::ReduceMax>}};
   def.permute = permute_reduce;
   def.write_tflite = write_tflite_reduce<tflite::BuiltinOperator_REDUCE_MAX>;
+  def.quant = QuantTraits::same_as_input();
   return def;
 }
 

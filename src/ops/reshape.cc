@@ -197,6 +197,7 @@ OpDef define_Reshape() {
                 {tflite::BuiltinOperator_EXPAND_DIMS, import_tflite_expand_dims}};
   def.permute = permute_reshape;
   def.write_tflite = write_tflite_reshape;
+  def.quant = QuantTraits::same_as_input();
   return def;
 }
 

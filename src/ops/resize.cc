@@ -343,6 +343,7 @@ OpDef define_Resize() {
   def.tflite = {{tflite::BuiltinOperator_RESIZE_BILINEAR, import_tflite_resize},
                 {tflite::BuiltinOperator_RESIZE_NEAREST_NEIGHBOR, import_tflite_resize}};
   def.write_tflite = write_tflite_resize;
+  def.quant = QuantTraits::same_as_input();
   return def;
 }
 

@@ -231,6 +231,7 @@ OpDef define_Slice() {
                 {tflite::BuiltinOperator_SLICE, import_tflite_slice}};
   def.permute = permute_slice;
   def.write_tflite = write_tflite_strided_slice;
+  def.quant = QuantTraits::same_as_input();
   return def;
 }
 

@@ -178,6 +178,7 @@ OpDef define_Softmax() {
   def.tflite = {{tflite::BuiltinOperator_SOFTMAX, import_tflite_softmax}};
   def.permute = permute_softmax;
   def.write_tflite = write_tflite_softmax;
+  def.quant = QuantTraits::fixed(1.0f / 256, -128);
   return def;
 }
 
@@ -187,6 +188,7 @@ OpDef define_LogSoftmax() {
   def.tflite = {{tflite::BuiltinOperator_LOG_SOFTMAX, import_tflite_log_softmax}};
   def.permute = permute_softmax;
   def.write_tflite = write_tflite_log_softmax;
+  def.quant = QuantTraits::fixed(16.0f / 256, 127);
   return def;
 }
 

@@ -158,6 +158,7 @@ OpDef define_Split() {
                 {tflite::BuiltinOperator_SPLIT_V, import_tflite_split_v}};
   def.permute = permute_split;
   def.write_tflite = write_tflite_split;
+  def.quant = QuantTraits::same_as_input();
   return def;
 }
 

@@ -166,6 +166,7 @@ OpDef define_Transpose() {
   def.onnx = {{"Transpose", import_onnx_transpose}};
   def.tflite = {{tflite::BuiltinOperator_TRANSPOSE, import_tflite_transpose}};
   def.write_tflite = write_tflite_transpose;
+  def.quant = QuantTraits::same_as_input();
   return def;
 }
 

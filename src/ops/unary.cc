@@ -311,6 +311,7 @@ OpDef define_Relu() {
   def.tflite = {{tflite::BuiltinOperator_RELU, import_tflite_plain<OpKind::Relu>}};
   def.permute = permute_elementwise;
   def.write_tflite = write_tflite_relu;
+  def.quant = QuantTraits::calibrated();
   return def;
 }
 
@@ -323,6 +324,7 @@ OpDef define_Clip() {
                 {tflite::BuiltinOperator_MINIMUM, import_tflite_min_max}};
   def.permute = permute_elementwise;
   def.write_tflite = write_tflite_clip;
+  def.quant = QuantTraits::same_as_input();  // MINIMUM / MAXIMUM need equal scales
   return def;
 }
 
@@ -332,6 +334,7 @@ OpDef define_LeakyRelu() {
   def.tflite = {{tflite::BuiltinOperator_LEAKY_RELU, import_tflite_leaky_relu}};
   def.permute = permute_elementwise;
   def.write_tflite = write_tflite_leaky_relu;
+  def.quant = QuantTraits::calibrated();
   return def;
 }
 
@@ -341,6 +344,7 @@ OpDef define_PRelu() {
   def.tflite = {{tflite::BuiltinOperator_PRELU, import_tflite_prelu}};
   def.permute = permute_broadcast;
   def.write_tflite = write_tflite_prelu;
+  def.quant = QuantTraits::calibrated();
   return def;
 }
 
@@ -350,6 +354,7 @@ OpDef define_Sigmoid() {
   def.tflite = {{tflite::BuiltinOperator_LOGISTIC, import_tflite_plain<OpKind::Sigmoid>}};
   def.permute = permute_elementwise;
   def.write_tflite = write_tflite_sigmoid;
+  def.quant = QuantTraits::fixed(1.0f / 256, -128);
   return def;
 }
 
@@ -359,6 +364,7 @@ OpDef define_Tanh() {
   def.tflite = {{tflite::BuiltinOperator_TANH, import_tflite_plain<OpKind::Tanh>}};
   def.permute = permute_elementwise;
   def.write_tflite = write_tflite_tanh;
+  def.quant = QuantTraits::fixed(1.0f / 128, 0);
   return def;
 }
 
@@ -376,6 +382,7 @@ OpDef define_HardSwish() {
   def.tflite = {{tflite::BuiltinOperator_HARD_SWISH, import_tflite_plain<OpKind::HardSwish>}};
   def.permute = permute_elementwise;
   def.write_tflite = write_tflite_hard_swish;
+  def.quant = QuantTraits::calibrated();
   return def;
 }
 
