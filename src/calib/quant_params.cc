@@ -128,6 +128,7 @@ std::string describe_warnings(uint32_t warnings) {
       {kHugeBound, "range bound beyond +-1.7e38 clamped"},
       {kZeroWeightChannel, "all-zero weight channel"},
       {kNonFiniteWeights, "NaN/Inf weights ignored"},
+      {kWeightScaleRaisedForBias, "weight scale raised so the int32 bias fits"},
   };
   std::string out;
   for (const auto& t : kTexts) {

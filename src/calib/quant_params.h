@@ -50,6 +50,10 @@ enum QuantWarning : uint32_t {
   kZeroWeightChannel = 1u << 3,
   // The weights hold NaN or Inf values; they are left out of max|w|.
   kNonFiniteWeights = 1u << 4,
+  // A bias was too large for int32 at input_scale * weight_scale (typically
+  // behind an all-zero or tiny weight channel): that channel's weight scale
+  // was raised until the bias fits.
+  kWeightScaleRaisedForBias = 1u << 5,
 };
 
 // Largest |bound| accepted: half of FLT_MAX, so max - min cannot overflow.

@@ -53,6 +53,15 @@ int Graph::find_tensor(const std::string& name) const {
   return it == by_name_.end() ? kNoTensor : it->second;
 }
 
+void Graph::rename_tensor(int id, const std::string& name) {
+  const int holder = find_tensor(name);
+  if (holder == id) return;
+  if (holder != kNoTensor) fail(ErrorKind::Internal, "cannot rename a tensor to '" + name + "': the name is taken");
+  by_name_.erase(tensor(id).name);
+  tensor(id).name = name;
+  by_name_[name] = id;
+}
+
 std::vector<int> Graph::producers() const {
   std::vector<int> producer(tensors.size(), kNoTensor);
   for (size_t n = 0; n < nodes.size(); ++n)

@@ -30,6 +30,8 @@ class Graph {
                             Attributes attrs, std::vector<int> outputs);
 
   int find_tensor(const std::string& name) const;  // kNoTensor when absent
+  // Renames tensor `id`; Error(Internal) when another tensor has that name.
+  void rename_tensor(int id, const std::string& name);
   const Tensor& tensor(int id) const { return tensors.at(id); }
   Tensor& tensor(int id) { return tensors.at(id); }
 

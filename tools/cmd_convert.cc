@@ -1,0 +1,157 @@
+// `octet convert MODEL -o OUT.tflite --calib PATH ...`: the product. Imports a
+// float model, runs the float passes, calibrates on real samples, quantizes
+// to int8 and writes a fully-integer TFLite file (atomically: a failure
+// leaves nothing behind).
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <chrono>
+#include <memory>
+
+#include "calib/calibrate.h"
+#include "command.h"
+#include "convert_report.h"
+#include "export/tflite_writer.h"
+#include "graph/error.h"
+#include "import/load_model.h"
+#include "io/output_file.h"
+#include "passes/pipeline.h"
+#include "preprocess_options.h"
+#include "quant/quantize_graph.h"
+
+namespace octet::cli {
+namespace {
+
+struct ConvertOptions {
+  std::string model, output, calib, report;
+  int64_t calib_count = 0;
+  uint64_t seed = 0;
+  std::string method = "minmax";
+  std::vector<std::string> method_overrides;  // TENSOR=METHOD
+  double percentile = 99.99;
+  bool per_tensor = false, per_channel_fc = false;
+  std::string io = "int8";
+  PreprocessFlags preprocess;
+  std::vector<std::string> input_shapes;
+};
+
+class Stopwatch {
+ public:
+  // Seconds since the last lap (or construction).
+  double lap() {
+    const auto now = std::chrono::steady_clock::now();
+    const double s = std::chrono::duration<double>(now - last_).count();
+    last_ = now;
+    return s;
+  }
+
+ private:
+  std::chrono::steady_clock::time_point last_ = std::chrono::steady_clock::now();
+};
+
+std::map<std::string, std::string> parse_overrides(const std::vector<std::string>& specs) {
+  std::map<std::string, std::string> overrides;
+  for (const std::string& spec : specs) {
+    const size_t eq = spec.rfind('=');
+    if (eq == std::string::npos || eq == 0 || eq + 1 == spec.size())
+      fail(ErrorKind::Usage, "--method-for '" + spec + "': expected TENSOR=METHOD");
+    overrides[spec.substr(0, eq)] = spec.substr(eq + 1);
+  }
+  return overrides;
+}
+
+int count_ops(const Graph& g, OpKind op) {
+  return static_cast<int>(std::count_if(g.nodes.begin(), g.nodes.end(), [&](const Node& n) { return n.op == op; }));
+}
+
+int convert(const ConvertOptions& o) {
+  Stopwatch total, step;
+  ConvertRecord record;
+  record.model = o.model;
+  record.output = o.output;
+  record.calib_path = o.calib;
+  record.method = o.method;
+  record.io = quant::parse_io_type(o.io);
+  record.options.per_tensor = o.per_tensor;
+  record.options.all_per_channel = o.per_channel_fc;
+  if (o.per_tensor && o.per_channel_fc) fail(ErrorKind::Usage, "--per-tensor and --per-channel-fc contradict each other");
+
+  ImportOptions import_options;
+  import_options.input_shapes = parse_input_shapes(o.input_shapes);
+  Graph imported = load_model(o.model, import_options);
+  record.seconds.import = step.lap();
+  const Graph graph = run_float_passes(std::move(imported));
+  record.float_graph = &graph;
+  record.seconds.passes = step.lap();
+
+  std::vector<std::string> input_names;
+  for (int t : graph.inputs) input_names.push_back(graph.tensor(t).name);
+  const calib::CalibrationSet set = calib::open_calibration_set(o.calib, input_names, {o.calib_count, o.seed});
+  record.calib_listed = set.listed;
+  calib::CalibrationOptions calib_options;
+  calib_options.method = o.method;
+  calib_options.overrides = parse_overrides(o.method_overrides);
+  calib_options.observer.percent = o.percentile;
+  const Preprocess recipe = parse_preprocess(o.preprocess, graph.tensor(graph.inputs.at(0)).shape);
+  Progress progress;
+  const calib::CalibrationResult calibration = calib::calibrate(graph, set, recipe, calib_options, &progress);
+  record.calibration = &calibration;
+  record.seconds.calibration = step.lap();
+  spdlog::info("calibrated on {} of {} samples ({} skipped) with {} in {:.1f} s", calibration.used, set.listed,
+               calibration.skipped, o.method, record.seconds.calibration);
+
+  const quant::QuantizedModel quantized = quant::quantize_graph(graph, calibration, record.options, record.io);
+  record.quantized = &quantized;
+  record.warnings = quantization_warnings(graph, quantized.plan);
+  for (const std::string& w : record.warnings) spdlog::warn("{}", w);
+  record.seconds.quantize = step.lap();
+
+  const Bytes bytes = write_tflite(quantized.graph, std::string("octet ") + OCTET_VERSION + " int8 (" + o.method + ")");
+  write_file_atomically(o.output, bytes);
+  record.seconds.write = step.lap();
+  record.seconds.total = total.lap();
+  spdlog::info("wrote {} ({} bytes, {} ops, {} TRANSPOSE) in {:.1f} s", o.output, bytes.size(),
+               quantized.graph.nodes.size(), count_ops(quantized.graph, OpKind::Transpose), record.seconds.total);
+  if (!o.report.empty()) {
+    const std::string json = convert_report(record).dump(2) + "\n";
+    write_file_atomically(o.report, Bytes(json.begin(), json.end()));
+    spdlog::info("wrote {}", o.report);
+  }
+  return 0;
+}
+
+}  // namespace
+
+Command make_convert_command(CLI::App& parent) {
+  auto o = std::make_shared<ConvertOptions>();
+  CLI::App* app = parent.add_subcommand("convert", "Calibrate a float model and write a fully-integer int8 TFLite file");
+  app->add_option("MODEL", o->model, "Float ONNX or TFLite model")->required();
+  app->add_option("-o,--output", o->output, "The int8 .tflite file to write")->required();
+  app->add_option("--calib", o->calib,
+                  "Calibration samples: an image folder (recursive; jpg/png/bmp), a list file (one path per "
+                  "line), .npy tensors, or one subfolder per input for several inputs")
+      ->required();
+  app->add_option("--calib-count", o->calib_count, "Use N samples, chosen by a seeded shuffle (default: all)")
+      ->check(CLI::NonNegativeNumber);
+  app->add_option("--seed", o->seed, "Seed of the subset choice and order (default 0)");
+  app->add_option("--method", o->method,
+                  "Activation range observer: minmax (TFLite's), ema, percentile, entropy (KL), mse. All are "
+                  "single-pass: no image is read twice")
+      ->check(CLI::IsMember(calib::observer_methods()));
+  app->add_option("--method-for", o->method_overrides, "TENSOR=METHOD: another observer for one tensor (repeatable)");
+  app->add_option("--percentile", o->percentile, "Percent of values the percentile method keeps (default 99.99)")
+      ->check(CLI::Range(50.0, 100.0));
+  app->add_flag("--per-tensor", o->per_tensor, "One weight scale per tensor everywhere (default: per channel for "
+                                                "CONV_2D and DEPTHWISE_CONV_2D)");
+  app->add_flag("--per-channel-fc", o->per_channel_fc,
+                "Per-channel weights for FULLY_CONNECTED too (some runtimes, e.g. Arm NN 20.08, reject them)");
+  app->add_option("--io", o->io, "Type of the model's inputs and outputs: int8 (default), uint8 or float")
+      ->check(CLI::IsMember({"int8", "uint8", "float"}));
+  app->add_option("--report", o->report, "Write a JSON report: sizes, op counts, every tensor's range and "
+                                         "parameters, warnings, timings");
+  add_preprocess_flags(*app, o->preprocess);
+  add_input_shape_option(*app, o->input_shapes);
+  return {app, [o] { return convert(*o); }};
+}
+
+}  // namespace octet::cli
