@@ -8,16 +8,11 @@
 #include <chrono>
 #include <memory>
 
-#include "calib/calibrate.h"
 #include "command.h"
 #include "convert_report.h"
-#include "export/tflite_writer.h"
 #include "graph/error.h"
-#include "import/load_model.h"
 #include "io/output_file.h"
-#include "passes/pipeline.h"
 #include "preprocess_options.h"
-#include "quant/quantize_graph.h"
 
 namespace octet::cli {
 namespace {
@@ -33,20 +28,6 @@ struct ConvertOptions {
   std::string io = "int8";
   PreprocessFlags preprocess;
   std::vector<std::string> input_shapes;
-};
-
-class Stopwatch {
- public:
-  // Seconds since the last lap (or construction).
-  double lap() {
-    const auto now = std::chrono::steady_clock::now();
-    const double s = std::chrono::duration<double>(now - last_).count();
-    last_ = now;
-    return s;
-  }
-
- private:
-  std::chrono::steady_clock::time_point last_ = std::chrono::steady_clock::now();
 };
 
 std::map<std::string, std::string> parse_overrides(const std::vector<std::string>& specs) {
@@ -65,53 +46,32 @@ int count_ops(const Graph& g, OpKind op) {
 }
 
 int convert(const ConvertOptions& o) {
-  Stopwatch total, step;
-  ConvertRecord record;
-  record.model = o.model;
-  record.output = o.output;
-  record.calib_path = o.calib;
-  record.method = o.method;
-  record.io = quant::parse_io_type(o.io);
-  record.options.per_tensor = o.per_tensor;
-  record.options.all_per_channel = o.per_channel_fc;
+  const auto start = std::chrono::steady_clock::now();
   if (o.per_tensor && o.per_channel_fc) fail(ErrorKind::Usage, "--per-tensor and --per-channel-fc contradict each other");
+  quant::ConvertSettings settings;
+  settings.import.input_shapes = parse_input_shapes(o.input_shapes);
+  settings.calib_path = o.calib;
+  settings.subset = {o.calib_count, o.seed};
+  settings.preprocess = o.preprocess;
+  settings.calibration.method = o.method;
+  settings.calibration.overrides = parse_overrides(o.method_overrides);
+  settings.calibration.observer.percent = o.percentile;
+  settings.quant.per_tensor = o.per_tensor;
+  settings.quant.all_per_channel = o.per_channel_fc;
+  settings.io = quant::parse_io_type(o.io);
+  settings.description = std::string("octet ") + OCTET_VERSION + " int8 (" + o.method + ")";
 
-  ImportOptions import_options;
-  import_options.input_shapes = parse_input_shapes(o.input_shapes);
-  Graph imported = load_model(o.model, import_options);
-  record.seconds.import = step.lap();
-  const Graph graph = run_float_passes(std::move(imported));
-  record.float_graph = &graph;
-  record.seconds.passes = step.lap();
-
-  std::vector<std::string> input_names;
-  for (int t : graph.inputs) input_names.push_back(graph.tensor(t).name);
-  const calib::CalibrationSet set = calib::open_calibration_set(o.calib, input_names, {o.calib_count, o.seed});
-  record.calib_listed = set.listed;
-  calib::CalibrationOptions calib_options;
-  calib_options.method = o.method;
-  calib_options.overrides = parse_overrides(o.method_overrides);
-  calib_options.observer.percent = o.percentile;
-  const Preprocess recipe = parse_preprocess(o.preprocess, graph.tensor(graph.inputs.at(0)).shape);
-  Progress progress;
-  const calib::CalibrationResult calibration = calib::calibrate(graph, set, recipe, calib_options, &progress);
-  record.calibration = &calibration;
-  record.seconds.calibration = step.lap();
-  spdlog::info("calibrated on {} of {} samples ({} skipped) with {} in {:.1f} s", calibration.used, set.listed,
-               calibration.skipped, o.method, record.seconds.calibration);
-
-  const quant::QuantizedModel quantized = quant::quantize_graph(graph, calibration, record.options, record.io);
-  record.quantized = &quantized;
-  record.warnings = quantization_warnings(graph, quantized.plan);
+  Progress progress(progress_options());
+  const quant::Conversion c = quant::convert_model(o.model, settings, &progress);
+  spdlog::info("calibrated on {} of {} samples ({} skipped) with {} in {:.1f} s", c.calibration.used,
+               c.calib_listed, c.calibration.skipped, o.method, c.seconds.calibration);
+  ConvertRecord record{o.model, o.output, &settings, &c, quantization_warnings(c.float_graph, c.quantized.plan)};
   for (const std::string& w : record.warnings) spdlog::warn("{}", w);
-  record.seconds.quantize = step.lap();
 
-  const Bytes bytes = write_tflite(quantized.graph, std::string("octet ") + OCTET_VERSION + " int8 (" + o.method + ")");
-  write_file_atomically(o.output, bytes);
-  record.seconds.write = step.lap();
-  record.seconds.total = total.lap();
-  spdlog::info("wrote {} ({} bytes, {} ops, {} TRANSPOSE) in {:.1f} s", o.output, bytes.size(),
-               quantized.graph.nodes.size(), count_ops(quantized.graph, OpKind::Transpose), record.seconds.total);
+  write_file_atomically(o.output, c.tflite);
+  record.total_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  spdlog::info("wrote {} ({} bytes, {} ops, {} TRANSPOSE) in {:.1f} s", o.output, c.tflite.size(),
+               c.quantized.graph.nodes.size(), count_ops(c.quantized.graph, OpKind::Transpose), record.total_seconds);
   if (!o.report.empty()) {
     const std::string json = convert_report(record).dump(2) + "\n";
     write_file_atomically(o.report, Bytes(json.begin(), json.end()));

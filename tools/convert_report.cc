@@ -25,15 +25,15 @@ FileFacts facts_of(const std::string& path) {
   return {s.file_size, s.op_histogram};
 }
 
-nlohmann::json activations_json(const ConvertRecord& r) {
+nlohmann::json activations_json(const quant::Conversion& c) {
   nlohmann::json list = nlohmann::json::array();
-  for (const auto& [id, planned] : r.quantized->plan.activations) {
-    const Tensor& t = r.float_graph->tensor(id);
+  for (const auto& [id, planned] : c.quantized.plan.activations) {
+    const Tensor& t = c.float_graph.tensor(id);
     nlohmann::json entry{{"name", t.name},
                          {"source", quant::param_source_name(planned.source)},
                          {"scale", planned.params.scales[0]},
                          {"zero_point", planned.params.zero_points[0]}};
-    if (const calib::TensorRange* range = r.calibration->find(t.name)) {
+    if (const calib::TensorRange* range = c.calibration.find(t.name)) {
       entry["method"] = range->method;
       entry["observed"] = {{"min", range->range.min}, {"max", range->range.max}, {"values", range->values},
                            {"nonfinite", range->nonfinite}};
@@ -44,13 +44,13 @@ nlohmann::json activations_json(const ConvertRecord& r) {
   return list;
 }
 
-nlohmann::json weights_json(const ConvertRecord& r) {
+nlohmann::json weights_json(const quant::Conversion& c) {
   nlohmann::json list = nlohmann::json::array();
-  for (const auto& [index, planned] : r.quantized->plan.weights) {
-    const Node& node = r.float_graph->nodes[index];
+  for (const auto& [index, planned] : c.quantized.plan.weights) {
+    const Node& node = c.float_graph.nodes[index];
     const std::vector<float>& s = planned.scales;
     nlohmann::json entry{{"node", node.name},
-                         {"tensor", r.float_graph->tensor(node.inputs[op_def(node.op).quant.weights]).name},
+                         {"tensor", c.float_graph.tensor(node.inputs[op_def(node.op).quant.weights]).name},
                          {"per_channel", s.size() > 1},
                          {"scales", s.size()},
                          {"scale_min", *std::min_element(s.begin(), s.end())},
@@ -76,27 +76,33 @@ std::vector<std::string> quantization_warnings(const Graph& float_graph, const q
 
 nlohmann::json convert_report(const ConvertRecord& r) {
   const FileFacts before = facts_of(r.model), after = facts_of(r.output);
-  const calib::CalibrationResult& c = *r.calibration;
+  const quant::Conversion& c = *r.conversion;
+  const quant::ConvertSettings& s = *r.settings;
   return {
       {"model", {{"path", r.model}, {"bytes", before.bytes}, {"ops", before.ops}}},
       {"output", {{"path", r.output}, {"bytes", after.bytes}, {"ops", after.ops}}},
       {"settings",
-       {{"io", quant::io_type_name(r.io)},
-        {"method", r.method},
-        {"per_tensor", r.options.per_tensor},
-        {"per_channel_fc", r.options.all_per_channel}}},
+       {{"io", quant::io_type_name(s.io)},
+        {"method", s.calibration.method},
+        {"method_overrides", s.calibration.overrides},
+        {"per_tensor", s.quant.per_tensor},
+        {"per_channel_fc", s.quant.all_per_channel}}},
       {"calibration",
-       {{"path", r.calib_path}, {"listed", r.calib_listed}, {"used", c.used}, {"skipped", c.skipped}}},
-      {"activations", activations_json(r)},
-      {"weights", weights_json(r)},
+       {{"path", s.calib_path},
+        {"listed", c.calib_listed},
+        {"used", c.calibration.used},
+        {"skipped", c.calibration.skipped},
+        {"seed", s.subset.seed}}},
+      {"activations", activations_json(c)},
+      {"weights", weights_json(c)},
       {"warnings", r.warnings},
       {"seconds",
-       {{"import", r.seconds.import},
-        {"passes", r.seconds.passes},
-        {"calibration", r.seconds.calibration},
-        {"quantize", r.seconds.quantize},
-        {"write", r.seconds.write},
-        {"total", r.seconds.total}}},
+       {{"import", c.seconds.import},
+        {"passes", c.seconds.passes},
+        {"calibration", c.seconds.calibration},
+        {"quantize", c.seconds.quantize},
+        {"write", c.seconds.write},
+        {"total", r.total_seconds}}},
   };
 }
 

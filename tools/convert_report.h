@@ -6,25 +6,16 @@
 #include <string>
 #include <vector>
 
-#include "calib/calibrate.h"
-#include "quant/quantize_graph.h"
+#include "quant/convert.h"
 
 namespace octet::cli {
 
-struct ConvertTimings {
-  double import = 0, passes = 0, calibration = 0, quantize = 0, write = 0, total = 0;  // seconds
-};
-
 struct ConvertRecord {
-  std::string model, output, calib_path, method;
-  quant::IoType io = quant::IoType::Int8;
-  quant::QuantOptions options;
-  const Graph* float_graph = nullptr;  // after the float passes: the plan's tensor ids
-  const calib::CalibrationResult* calibration = nullptr;
-  const quant::QuantizedModel* quantized = nullptr;
-  size_t calib_listed = 0;
+  std::string model, output;
+  const quant::ConvertSettings* settings = nullptr;
+  const quant::Conversion* conversion = nullptr;
   std::vector<std::string> warnings;
-  ConvertTimings seconds;
+  double total_seconds = 0;
 };
 
 // Warnings worth a log line: fallbacks taken for activations and weights.

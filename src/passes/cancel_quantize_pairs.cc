@@ -1,5 +1,4 @@
 // Pass cancel_quantize_pairs: see quantize_passes.h.
-#include <cctype>
 #include <string>
 
 #include "ops/quantize.h"
@@ -53,22 +52,6 @@ Graph cancel_quantize_pairs(Graph graph) {
   return graph;
 }
 
-// "<base>_int8", or "<base>_int8_<k>" as Graph::add_tensor makes names unique.
-std::string source_name(const std::string& name) {
-  const std::string suffix = kInt8Suffix;
-  size_t end = name.size();
-  while (end > 0 && std::isdigit(static_cast<unsigned char>(name[end - 1]))) --end;
-  if (end < name.size() && end > 0 && name[end - 1] == '_') --end;
-  else end = name.size();
-  if (end <= suffix.size() || name.compare(end - suffix.size(), suffix.size(), suffix) != 0) return "";
-  return name.substr(0, end - suffix.size());
-}
-
-void adopt_source_names(Graph& graph) {
-  for (size_t t = 0; t < graph.tensors.size(); ++t) {
-    const std::string base = source_name(graph.tensors[t].name);
-    if (!base.empty() && graph.find_tensor(base) == kNoTensor) graph.rename_tensor(static_cast<int>(t), base);
-  }
-}
+void adopt_source_names(Graph& graph) { restore_base_names(graph, kInt8Suffix); }
 
 }  // namespace octet

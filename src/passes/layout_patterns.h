@@ -9,6 +9,9 @@
 
 namespace octet {
 
+// Suffix of the NHWC tensors sink_transpose adds next to the NCHW ones.
+inline constexpr const char* kUntransposedSuffix = "/untransposed";
+
 // The perm of the Transpose that produces `tensor`; nullopt when a node of
 // another op (or none) produces it.
 std::optional<std::vector<int64_t>> transposed_by(Rewriter& rw, int tensor);

@@ -3,7 +3,8 @@
 // this pass pushes each transpose down through layout-agnostic ops until it
 // meets its inverse and both vanish, absorbs the first ones into the graph
 // input, and folds the last one of a classifier into its fully-connected
-// weights. Then transposes that only move size-1 dimensions become reshapes.
+// weights. Then transposes that only move size-1 dimensions become reshapes,
+// and the NHWC tensors take the names of the NCHW ones they replace.
 #include "passes/layout_patterns.h"
 #include "passes/passes.h"
 
@@ -33,6 +34,7 @@ static const std::vector<Pattern>& unit_dims_patterns() {
 Graph nchw_to_nhwc(Graph graph) {
   apply_patterns(graph, nchw_to_nhwc_patterns());
   apply_patterns(graph, unit_dims_patterns());
+  restore_base_names(graph, kUntransposedSuffix);
   return graph;
 }
 

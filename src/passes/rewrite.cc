@@ -1,6 +1,7 @@
 #include "passes/rewrite.h"
 
 #include <algorithm>
+#include <cctype>
 #include <memory>
 
 #include "graph/error.h"
@@ -228,6 +229,26 @@ Tensor transpose_constant(const Tensor& constant, const std::vector<int64_t>& pe
   t.shape = out_shape;
   t.data = std::move(data);
   return t;
+}
+
+namespace {
+
+// "<base>" of "<base><suffix>" or "<base><suffix>_<k>"; "" for other names.
+std::string base_name(const std::string& name, const std::string& suffix) {
+  size_t end = name.size();
+  while (end > 0 && std::isdigit(static_cast<unsigned char>(name[end - 1]))) --end;
+  end = end < name.size() && end > 0 && name[end - 1] == '_' ? end - 1 : name.size();
+  if (end <= suffix.size() || name.compare(end - suffix.size(), suffix.size(), suffix) != 0) return "";
+  return name.substr(0, end - suffix.size());
+}
+
+}  // namespace
+
+void restore_base_names(Graph& graph, const std::string& suffix) {
+  for (size_t t = 0; t < graph.tensors.size(); ++t) {
+    const std::string base = base_name(graph.tensors[t].name, suffix);
+    if (!base.empty() && graph.find_tensor(base) == kNoTensor) graph.rename_tensor(static_cast<int>(t), base);
+  }
 }
 
 }  // namespace octet

@@ -112,6 +112,11 @@ std::vector<int64_t> inverse_perm(const std::vector<int64_t>& perm);
 bool is_identity_perm(const std::vector<int64_t>& perm);
 // Dimension d of the result is dimension perm[d] of `shape`.
 Shape permute_shape(const Shape& shape, const std::vector<int64_t>& perm);
+// Renames every tensor called "<base><suffix>" (or "<base><suffix>_<k>", as
+// Graph::add_tensor makes names unique) to "<base>" when no tensor has that
+// name any more: passes that replace a tensor name the new one after the
+// old, and the source graph's names come back once the old one is gone.
+void restore_base_names(Graph& graph, const std::string& suffix);
 // A constant's values transposed by `perm` (any dtype), named `name`.
 Tensor transpose_constant(const Tensor& constant, const std::vector<int64_t>& perm, const std::string& name);
 

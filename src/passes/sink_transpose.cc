@@ -53,7 +53,7 @@ void transpose_outputs_back(Rewriter& rw, int n, const std::vector<int64_t>& q) 
   if (is_identity_perm(q)) return rw.reinfer(n);
   std::vector<int> fresh;
   for (size_t k = 0; k < old_outputs.size(); ++k) {
-    fresh.push_back(rw.add_tensor(rw.tensor(old_outputs[k]).name + "/untransposed"));
+    fresh.push_back(rw.add_tensor(rw.tensor(old_outputs[k]).name + kUntransposedSuffix));
     rw.set_output(n, k, fresh.back());
   }
   rw.reinfer(n);
