@@ -1,13 +1,14 @@
 // `octet run MODEL --input PATH ...`: runs a model on images or .npy tensors
-// and prints or saves its outputs.
+// and prints or saves its outputs. An int8/uint8 model gets images quantized
+// with its input's scale and zero point (io/model_input.h).
 #include <spdlog/spdlog.h>
 
-#include <algorithm>
 #include <cstdio>
 #include <memory>
-#include <numeric>
 
 #include "command.h"
+#include "eval/metrics.h"
+#include "eval/real_values.h"
 #include "graph/error.h"
 #include "import/load_model.h"
 #include "io/model_input.h"
@@ -24,6 +25,7 @@ struct RunOptions {
   std::vector<std::string> inputs;
   std::string output;
   int top = 0;
+  bool dequantize = false;
   PreprocessFlags preprocess;
   std::vector<std::string> input_shapes;
 };
@@ -38,17 +40,21 @@ std::string output_path(const std::string& base, size_t index, size_t count) {
   return stem + "_" + std::to_string(index) + ".npy";
 }
 
+// The K largest real values (integer outputs dequantized), ties to the lowest index.
 void print_top(const Tensor& meta, const TensorView& value, int k) {
-  if (value.dtype != DType::Float32) return;
-  const float* v = value.as<float>();
-  int64_t n = value.element_count();
-  std::vector<int64_t> order(n);
-  std::iota(order.begin(), order.end(), 0);
-  k = static_cast<int>(std::min<int64_t>(k, n));
-  std::partial_sort(order.begin(), order.begin() + k, order.end(),
-                    [&](int64_t a, int64_t b) { return v[a] > v[b] || (v[a] == v[b] && a < b); });
-  std::printf("%s %s top-%d:\n", meta.name.c_str(), shape_string(value.shape).c_str(), k);
-  for (int i = 0; i < k; ++i) std::printf("  %6lld  %.6g\n", static_cast<long long>(order[i]), v[order[i]]);
+  const std::vector<float> real = eval::real_values(value, meta.name);
+  const std::vector<int64_t> top = eval::top_k(real.data(), static_cast<int64_t>(real.size()), k);
+  std::printf("%s %s top-%zu:\n", meta.name.c_str(), shape_string(value.shape).c_str(), top.size());
+  for (int64_t i : top) std::printf("  %6lld  %.6g\n", static_cast<long long>(i), real[i]);
+}
+
+// The output as .npy: its own dtype, or float32 real values with `dequantize`.
+Bytes output_npy(const Tensor& meta, const TensorView& value, bool dequantize) {
+  if (dequantize && value.dtype != DType::Float32) {
+    const std::vector<float> real = eval::real_values(value, meta.name);
+    return format_npy(DType::Float32, value.shape, real.data(), real.size() * sizeof(float));
+  }
+  return format_npy(value.dtype, value.shape, value.data, value.element_count() * dtype_size(value.dtype));
 }
 
 int run_model(const RunOptions& options) {
@@ -73,9 +79,9 @@ int run_model(const RunOptions& options) {
     const Tensor& meta = graph.tensor(graph.outputs[i]);
     if (!options.output.empty()) {
       std::string path = output_path(options.output, i, outputs.size());
-      write_file_atomically(path, format_npy(outputs[i].dtype, outputs[i].shape, outputs[i].data,
-                                             outputs[i].element_count() * dtype_size(outputs[i].dtype)));
-      spdlog::info("wrote {} ({} {})", path, dtype_name(outputs[i].dtype), shape_string(outputs[i].shape));
+      write_file_atomically(path, output_npy(meta, outputs[i], options.dequantize));
+      const DType written = options.dequantize ? DType::Float32 : outputs[i].dtype;
+      spdlog::info("wrote {} ({} {})", path, dtype_name(written), shape_string(outputs[i].shape));
     }
     if (options.top > 0) print_top(meta, outputs[i], options.top);
     else if (options.output.empty()) print_top(meta, outputs[i], 5);
@@ -91,6 +97,8 @@ Command make_run_command(CLI::App& parent) {
   app->add_option("MODEL", options->model, "ONNX or TFLite model file")->required();
   app->add_option("--input", options->inputs, "Image or .npy file, one per model input, in order")->required();
   app->add_option("--output", options->output, "Write outputs as OUT.npy (OUT_<i>.npy for several)");
+  app->add_flag("--dequantize", options->dequantize,
+                "Write integer outputs as float32 real values, scale * (q - zero_point)");
   app->add_option("--top", options->top, "Print the K largest entries of each output (default 5 without --output)")
       ->check(CLI::PositiveNumber);
   add_preprocess_flags(*app, options->preprocess);

@@ -21,7 +21,8 @@ int main(int argc, char** argv) {
       "Exit codes: 0 success, 1 internal error, 2 usage, 3 unreadable or invalid file,\n"
       "4 unsupported model feature, 5 unresolvable shape, 6 unusable input data.");
 
-  std::vector<cli::Command> commands{cli::make_inspect_command(app), cli::make_run_command(app)};
+  std::vector<cli::Command> commands{cli::make_inspect_command(app), cli::make_convert_command(app),
+                                     cli::make_run_command(app), cli::make_eval_command(app)};
 
   try {
     app.parse(argc, argv);

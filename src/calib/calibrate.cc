@@ -13,10 +13,6 @@
 namespace octet::calib {
 namespace {
 
-// Past this many, skipped samples are logged at debug level only: a wrong
-// recipe would otherwise print one warning per image of a large set.
-constexpr int64_t kNamedSkips = 20;
-
 using Clock = std::chrono::steady_clock;
 
 double seconds_since(Clock::time_point start) {
@@ -71,21 +67,10 @@ void check_set_matches(const Graph& graph, const CalibrationSet& set) {
     fail(ErrorKind::Internal, "calibration set " + set.path + " was listed for other model inputs");
 }
 
-void report_skip(const Error& error, int64_t skipped, Progress* progress) {
-  if (skipped > kNamedSkips) {
-    spdlog::debug("skipped calibration sample: {}", error.what());
-    return;
-  }
-  if (progress) progress->suspend();
-  spdlog::warn("skipped calibration sample: {}", error.what());
-  if (skipped == kNamedSkips)
-    spdlog::warn("further unusable calibration samples are skipped without a warning");
-}
-
 // The sample's input values, or nothing (after a warning) when a file is
 // unusable. Other errors propagate: they would fail every sample alike.
 std::optional<std::vector<Tensor>> load_sample(const Graph& graph, const CalibrationSample& sample,
-                                               const Preprocess& recipe, int64_t& skipped,
+                                               const Preprocess& recipe, SkippedInputs& skipped,
                                                Progress* progress) {
   std::vector<Tensor> values;
   try {
@@ -93,7 +78,7 @@ std::optional<std::vector<Tensor>> load_sample(const Graph& graph, const Calibra
       values.push_back(load_model_input(sample.files[i], graph.tensor(graph.inputs[i]), recipe));
   } catch (const Error& e) {
     if (e.kind() != ErrorKind::BadInput) throw;
-    report_skip(e, ++skipped, progress);
+    skipped.add(e, progress);
     return std::nullopt;
   }
   return values;
@@ -147,11 +132,12 @@ CalibrationResult calibrate(const Graph& graph, const CalibrationSet& set,
   };
 
   CalibrationResult result;
+  SkippedInputs skipped("calibration sample");
   if (progress) progress->start("calibrating", static_cast<int64_t>(set.samples.size()));
   for (const CalibrationSample& sample : set.samples) {
     const Clock::time_point load_start = Clock::now();
     std::optional<std::vector<Tensor>> values =
-        load_sample(graph, sample, recipe, result.skipped, progress);
+        load_sample(graph, sample, recipe, skipped, progress);
     const Clock::time_point run_start = Clock::now();
     result.seconds.loading += std::chrono::duration<double>(run_start - load_start).count();
     if (values) {
@@ -164,6 +150,7 @@ CalibrationResult calibrate(const Graph& graph, const CalibrationSet& set,
     if (progress) progress->step();
   }
   if (progress) progress->finish();
+  result.skipped = skipped.count();
 
   if (result.used == 0)
     fail(ErrorKind::BadInput, set.path + ": no usable calibration samples (" +

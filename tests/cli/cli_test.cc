@@ -5,10 +5,13 @@
 #include <onnx/onnx_pb.h>
 #include <sys/wait.h>
 
+#include <algorithm>
 #include <array>
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 #include <nlohmann/json.hpp>
 #include <string>
 
@@ -226,14 +229,21 @@ TEST(Cli, BadPreprocessingFlag) {
   EXPECT_NE(r.err.find("--mean"), std::string::npos) << r.err;
 }
 
+const fs::path kShared = fs::path(OCTET_SOURCE_DIR) / "../shared";
+
+// Use as: require_shared(); if (IsSkipped() || HasFatalFailure()) return;
+void require_shared() {
+  if (fs::is_directory(kShared)) return;
+  const char* ci = std::getenv("CI");
+  if (ci && std::string(ci) == "true") FAIL() << "../shared is missing (needed in CI)";
+  GTEST_SKIP() << "../shared not found";
+}
+
 // octet inspect and octet run work on every model in ../shared/models.
 TEST(Cli, EverySharedModel) {
-  fs::path shared = fs::path(OCTET_SOURCE_DIR) / "../shared/models";
-  if (!fs::is_directory(shared)) {
-    const char* ci = std::getenv("CI");
-    if (ci && std::string(ci) == "true") FAIL() << "../shared is missing (needed in CI)";
-    GTEST_SKIP() << "../shared not found";
-  }
+  require_shared();
+  if (IsSkipped() || HasFatalFailure()) return;
+  fs::path shared = kShared / "models";
   int models = 0;
   for (const auto& entry : fs::recursive_directory_iterator(shared)) {
     std::string ext = entry.path().extension().string();
@@ -254,6 +264,220 @@ TEST(Cli, EverySharedModel) {
     EXPECT_EQ(run.code, 0) << path << ": " << run.err;
   }
   EXPECT_GE(models, 14);
+}
+
+// ---- octet eval, and octet run on int8 models ----
+
+const std::string kSampleImages = std::string(OCTET_SOURCE_DIR) + "/models/fashion_mnist/images";
+
+struct LabelledImage {
+  std::string path;
+  int label;  // the class folder's number
+};
+
+// The first `n` images under `dir` (<class number>/<file>) in sorted path
+// order: what `--count n` promises to take.
+std::vector<LabelledImage> first_sorted_images(const fs::path& dir, size_t n) {
+  std::vector<std::string> paths;
+  for (const auto& entry : fs::recursive_directory_iterator(dir))
+    if (entry.is_regular_file()) paths.push_back(entry.path().string());
+  std::sort(paths.begin(), paths.end());
+  paths.resize(std::min(n, paths.size()));
+  std::vector<LabelledImage> images;
+  for (const std::string& p : paths) images.push_back({p, std::stoi(fs::path(p).parent_path().filename().string())});
+  return images;
+}
+
+// The class `octet run --top 1` ranks first ("name [shape] top-1:\n  <index>  <value>").
+int run_top1(const std::string& model, const std::string& image, const std::string& flags) {
+  Result r = octet("run " + model + " --input " + image + " " + flags + " --top 1");
+  EXPECT_EQ(r.code, 0) << r.err;
+  std::istringstream lines(r.out);
+  std::string header;
+  std::getline(lines, header);
+  int index = -1;
+  lines >> index;
+  return index;
+}
+
+nlohmann::json read_json(const fs::path& p) { return nlohmann::json::parse(slurp(p)); }
+
+TEST(CliEval, Help) {
+  Result r = octet("eval --help");
+  EXPECT_EQ(r.code, 0);
+  for (const char* flag : {"--data", "--labels", "--label-offset", "--count", "--json", "--mean", "--layout"})
+    EXPECT_NE(r.out.find(flag), std::string::npos) << flag;
+  EXPECT_EQ(octet("eval " + kSample + " " + kSample).code, 2);  // --data is required
+}
+
+TEST(CliEval, SameModelTwiceAgreesFullyAndMatchesRun) {
+  fs::path json = temp_dir() / "eval_same.json";
+  Result r = octet("eval " + kSample + " " + kSample + " --data " + kSampleImages + " --std 255 --count 30 --json " +
+                   json.string());
+  ASSERT_EQ(r.code, 0) << r.err;
+  nlohmann::json j = read_json(json);
+  EXPECT_EQ(j["images"], 30);
+  EXPECT_EQ(j["used"], 30);
+  EXPECT_EQ(j["skipped"], 0);
+  EXPECT_EQ(j["labelled"], 30);
+  // --count 30 takes the first 30 images in sorted path order; octet run on
+  // each of those says how many the model gets right.
+  int hits = 0;
+  for (const LabelledImage& image : first_sorted_images(kSampleImages, 30))
+    hits += run_top1(kSample, image.path, "--std 255") == image.label;
+  EXPECT_EQ(j["float"]["top1_count"], hits);
+  EXPECT_EQ(j["int8"]["top1_count"], hits);
+  EXPECT_DOUBLE_EQ(j["float"]["top1"].get<double>(), 100.0 * hits / 30);
+  EXPECT_EQ(j["agreement"], 100.0);
+  EXPECT_EQ(j["agreement_count"], 30);
+  ASSERT_EQ(j["outputs"].size(), 1u);
+  EXPECT_TRUE(j["outputs"][0]["sqnr_db"].is_null());  // identical outputs: infinite SQNR
+  EXPECT_EQ(j["outputs"][0]["identical"], true);
+  EXPECT_GT(j["images_per_second"].get<double>(), 0.0);
+  EXPECT_EQ(j["float_model"], kSample);
+  EXPECT_EQ(j["label_offset"], 0);
+  EXPECT_NE(r.out.find("agreement 100.00 % (30 of 30"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("logits: inf dB"), std::string::npos) << r.out;
+  // Not a terminal: plain progress lines, and the summary line.
+  EXPECT_NE(r.err.find("evaluating: 30/30 in"), std::string::npos) << r.err;
+}
+
+TEST(CliEval, LabelsFileAndOffset) {
+  // A folder holding one class, named by line 9 of a class list.
+  fs::path data = temp_dir() / "boots", labels = temp_dir() / "classes.txt";
+  fs::remove_all(data);
+  fs::create_directories(data / "boot");
+  int hits = 0;
+  for (const LabelledImage& image : first_sorted_images(fs::path(kSampleImages) / "9", 4)) {
+    fs::path copy = data / "boot" / fs::path(image.path).filename();
+    fs::copy_file(image.path, copy);
+    hits += run_top1(kSample, copy.string(), "--std 255") == 9;
+  }
+  write_file(labels, "c0\nc1\nc2\nc3\nc4\nc5\nc6\nc7\nc8\nboot\n");
+  fs::path json = temp_dir() / "eval_boots.json";
+  Result r = octet("eval " + kSample + " " + kSample + " --data " + data.string() + " --labels " + labels.string() +
+                   " --std 255 --json " + json.string());
+  ASSERT_EQ(r.code, 0) << r.err;
+  nlohmann::json j = read_json(json);
+  EXPECT_EQ(j["labelled"], 4);
+  EXPECT_EQ(j["float"]["top1_count"], hits);
+  // With --label-offset 1, "boot" is class 10 of a 10-class model.
+  Result bad = octet("eval " + kSample + " " + kSample + " --data " + data.string() + " --labels " +
+                     labels.string() + " --std 255 --label-offset 1");
+  EXPECT_EQ(bad.code, 2);
+  EXPECT_EQ(line_count(bad.err), 1) << bad.err;
+  EXPECT_NE(bad.err.find("--label-offset"), std::string::npos) << bad.err;
+}
+
+TEST(CliEval, MissingFolderAndMismatchedModels) {
+  Result missing = octet("eval " + kSample + " " + kSample + " --data /nonexistent/images");
+  EXPECT_EQ(missing.code, 6);
+  EXPECT_EQ(line_count(missing.err), 1) << missing.err;
+  EXPECT_NE(missing.err.find("/nonexistent/images"), std::string::npos);
+
+  fs::path small = temp_dir() / "relu14.onnx", large = temp_dir() / "relu28.onnx";
+  write_file(small, tiny_onnx({"Relu"}, {"1", "1", "14", "14"}));
+  write_file(large, tiny_onnx({"Relu"}, {"1", "1", "28", "28"}));
+  Result mismatch = octet("eval " + large.string() + " " + small.string() + " --data " + kSampleImages);
+  EXPECT_EQ(mismatch.code, 5);
+  EXPECT_EQ(line_count(mismatch.err), 1) << mismatch.err;
+  EXPECT_NE(mismatch.err.find(large.string() + " and " + small.string() + " do not match"), std::string::npos)
+      << mismatch.err;
+  EXPECT_NE(mismatch.err.find("[1,1,28,28] vs 'v0' [1,1,14,14]"), std::string::npos) << mismatch.err;
+}
+
+TEST(CliEval, UnreadableImagesAreSkippedAndCounted) {
+  fs::path data = temp_dir() / "half_broken";
+  fs::remove_all(data);
+  fs::create_directories(data / "0");
+  fs::copy_file(kImage, data / "0" / "good.png");
+  write_file(data / "0" / "bad.png", "\x89PNG\r\n\x1a\n garbage");
+  fs::path json = temp_dir() / "eval_broken.json";
+  Result r = octet("eval " + kSample + " " + kSample + " --data " + data.string() + " --std 255 --json " +
+                   json.string());
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_NE(r.err.find("bad.png"), std::string::npos) << r.err;
+  nlohmann::json j = read_json(json);
+  EXPECT_EQ(j["images"], 2);
+  EXPECT_EQ(j["used"], 1);
+  EXPECT_EQ(j["skipped"], 1);
+
+  fs::remove(data / "0" / "good.png");
+  fs::path never = temp_dir() / "never.json";
+  Result none = octet("eval " + kSample + " " + kSample + " --data " + data.string() + " --json " + never.string());
+  EXPECT_EQ(none.code, 6);
+  EXPECT_NE(none.err.find(data.string() + ": no usable images"), std::string::npos) << none.err;
+  EXPECT_FALSE(fs::exists(never));
+}
+
+// The first `per_class` images of each class of a shared/data folder, as
+// symlinks in a fresh folder: a small set that still has every class (the
+// first N in sorted order would be class 0 only).
+fs::path stratified_subset(const std::string& dataset, size_t per_class) {
+  fs::path subset = temp_dir() / (dataset + "_subset");
+  fs::remove_all(subset);
+  for (int c = 0; c < 10; ++c) {
+    fs::create_directories(subset / std::to_string(c));
+    for (const LabelledImage& image : first_sorted_images(kShared / "data" / dataset / std::to_string(c), per_class))
+      fs::create_symlink(fs::absolute(image.path), subset / std::to_string(c) / fs::path(image.path).filename());
+  }
+  return subset;
+}
+
+TEST(CliEval, Int8ResNet8AgainstItsFloatTwin) {
+  require_shared();
+  if (IsSkipped() || HasFatalFailure()) return;
+  fs::path data = stratified_subset("cifar10", 20), json = temp_dir() / "eval_resnet8.json";
+  const std::string float_model = (kShared / "models/cifar10/resnet8.tflite").string();
+  const std::string int8_model = (kShared / "anchors/cifar10/resnet8_int8.tflite").string();
+  Result r = octet("eval " + float_model + " " + int8_model + " --data " + data.string() + " --json " + json.string());
+  ASSERT_EQ(r.code, 0) << r.err;
+  nlohmann::json j = read_json(json);
+  EXPECT_EQ(j["used"], 200);
+  // MODELS.md, all 5000 images: float 75.24 %, int8 74.84 %, agreement 94.76 %
+  // (TFLite interpreter). 200 images estimate accuracy to about +-3 points
+  // (one standard error) and agreement to about +-1.6.
+  EXPECT_NEAR(j["float"]["top1"].get<double>(), 75.24, 9.0);
+  EXPECT_NEAR(j["int8"]["top1"].get<double>(), 74.84, 9.0);
+  EXPECT_NEAR(j["agreement"].get<double>(), 94.76, 5.0);
+  ASSERT_TRUE(j["outputs"][0]["sqnr_db"].is_number()) << j.dump();
+  EXPECT_GT(j["outputs"][0]["sqnr_db"].get<double>(), 10.0);
+}
+
+// The data bytes of a .npy file written by octet (header padded to 64 bytes).
+std::string npy_data(const std::string& bytes) {
+  size_t header = 10 + (static_cast<unsigned char>(bytes[8]) | static_cast<unsigned char>(bytes[9]) << 8);
+  return bytes.substr(header);
+}
+
+TEST(CliRun, Int8ModelGetsQuantizedImagesAndGivesRawOrRealOutputs) {
+  require_shared();
+  if (IsSkipped() || HasFatalFailure()) return;
+  const std::string model = (kShared / "anchors/cifar10/resnet8_int8.tflite").string();
+  const std::string image = first_sorted_images(kShared / "data/cifar10/3", 1)[0].path;
+  fs::path raw = temp_dir() / "raw.npy", real = temp_dir() / "real.npy";
+  Result r = octet("run " + model + " --input " + image + " --output " + raw.string());
+  ASSERT_EQ(r.code, 0) << r.err;
+  Result d = octet("run " + model + " --input " + image + " --output " + real.string() + " --dequantize");
+  ASSERT_EQ(d.code, 0) << d.err;
+  std::string raw_bytes = slurp(raw), real_bytes = slurp(real);
+  EXPECT_NE(raw_bytes.find("'descr': '|i1'"), std::string::npos) << raw_bytes.substr(0, 64);
+  EXPECT_NE(real_bytes.find("'descr': '<f4'"), std::string::npos);
+  EXPECT_NE(raw_bytes.find("(1, 10)"), std::string::npos);
+  // The output is int8 at scale 1/256, zero point -128 (inspect says so):
+  // every real value is (q + 128) / 256, exactly representable in float32.
+  std::string q = npy_data(raw_bytes), f = npy_data(real_bytes);
+  ASSERT_EQ(q.size(), 10u);
+  ASSERT_EQ(f.size(), 40u);
+  int argmax = 0;
+  for (int i = 0; i < 10; ++i) {
+    float value;
+    std::memcpy(&value, f.data() + 4 * i, 4);
+    EXPECT_EQ(value, (static_cast<int8_t>(q[i]) + 128) / 256.0f) << i;
+    if (static_cast<int8_t>(q[i]) > static_cast<int8_t>(q[argmax])) argmax = i;
+  }
+  // --top ranks the dequantized values, ties to the lowest index.
+  EXPECT_EQ(run_top1(model, image, ""), argmax);
 }
 
 }  // namespace
