@@ -29,5 +29,21 @@ if [ ${#missing[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q --no-install-recommends "${missing[@]}"
 fi
 
+# The TFLite interpreter the conformance tests compare against: npm's
+# @tensorflow/tfjs-tflite (WebAssembly), run by Node. Any node and npm on PATH
+# will do (checked as commands, not packages: a NodeSource nodejs bundles npm
+# and conflicts with Debian's npm package).
+if ! command -v node > /dev/null || ! command -v npm > /dev/null; then
+  echo "setup: installing nodejs npm"
+  SUDO=""
+  [ "$(id -u)" -eq 0 ] || SUDO=sudo
+  $SUDO apt-get update -q
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q --no-install-recommends nodejs npm
+fi
+if [ ! -d tests/runtime/node_modules/@tensorflow/tfjs-tflite ]; then
+  echo "setup: installing tests/runtime's npm packages"
+  (cd tests/runtime && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error)
+fi
+
 cmake -S . -B build -DCMAKE_BUILD_TYPE=Release > /dev/null
 cmake --build build -j"$(nproc)"
