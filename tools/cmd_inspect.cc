@@ -30,18 +30,22 @@ std::string shape_text(const nlohmann::json& shape) {
   return s + "]";
 }
 
-void print_values(const char* title, const nlohmann::json& values) {
-  for (const auto& v : values)
-    std::printf("%-8s %s  %s %s\n", title, v["name"].get<std::string>().c_str(),
-                v["dtype"].get<std::string>().c_str(), shape_text(v["shape"]).c_str());
-}
-
 std::string quant_text(const nlohmann::json& q) {
   if (q.is_null()) return "";
   if (q.contains("axis"))
     return fmt::format("per-axis {} ({} scales {:.6g}..{:.6g})", q["axis"].get<int>(), q["count"].get<int>(),
                        q["scale_min"].get<double>(), q["scale_max"].get<double>());
   return fmt::format("scale {:.6g} zp {}", q["scale"].get<double>(), q["zero_point"].get<int64_t>());
+}
+
+// TFLite inputs and outputs also carry their quantization (null for float).
+void print_values(const char* title, const nlohmann::json& values) {
+  for (const auto& v : values) {
+    const std::string quant = quant_text(v.value("quantization", nlohmann::json()));
+    std::printf("%-8s %s  %s %s%s%s\n", title, v["name"].get<std::string>().c_str(),
+                v["dtype"].get<std::string>().c_str(), shape_text(v["shape"]).c_str(), quant.empty() ? "" : "  ",
+                quant.c_str());
+  }
 }
 
 void print_text(const nlohmann::json& j) {

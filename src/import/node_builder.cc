@@ -1,9 +1,27 @@
 #include "import/node_builder.h"
 
+#include <algorithm>
+
 #include "graph/error.h"
 #include "runtime/engine.h"
 
 namespace octet {
+
+// The quantization of an intermediate Reshape's or Transpose's output: the
+// input's, with a per-channel axis following its dimension through the
+// transpose (output dimension d is input dimension perm[d]). Other ops have
+// no parameters to inherit. A reshape of per-channel parameters has no
+// well-defined axis.
+QuantParams NodeBuilder::moved_quant(const Node& node) const {
+  const QuantParams& in = graph_.tensor(node.inputs.at(0)).quant;
+  if (in.empty() || (node.op != OpKind::Reshape && node.op != OpKind::Transpose)) return {};
+  QuantParams out = in;
+  if (in.axis < 0) return out;
+  if (node.op == OpKind::Reshape) unsupported("reshaping a per-channel quantized tensor");
+  const std::vector<int64_t> perm = node.attrs.get_ints("perm");
+  out.axis = static_cast<int>(std::find(perm.begin(), perm.end(), in.axis) - perm.begin());
+  return out;
+}
 
 NodeBuilder::NodeBuilder(Graph& graph, std::unordered_map<std::string, int>& values,
                          std::string node_name, std::string description,
@@ -26,6 +44,7 @@ int NodeBuilder::add(OpKind op, std::vector<int> inputs, Attributes attrs) {
   if (intermediates_++) name += "_" + std::to_string(intermediates_);
   int n = graph_.add_node(op, name, std::move(inputs), std::move(attrs));
   int out = graph_.nodes[n].outputs[0];
+  graph_.tensor(out).quant = moved_quant(graph_.nodes[n]);
   fold_last_node_if_constant();
   return out;
 }
@@ -36,6 +55,7 @@ void NodeBuilder::emit(OpKind op, std::vector<int> inputs, Attributes attrs, int
   for (size_t i = 0; i < count; ++i) {
     Tensor t;
     t.name = output_names_[i].empty() ? node_name_ + ":" + std::to_string(i) : output_names_[i];
+    t.quant = output_quant(i);  // before folding: an integer kernel needs it
     outputs.push_back(graph_.add_tensor(std::move(t)));
   }
   graph_.add_node_with_outputs(op, node_name_, std::move(inputs), std::move(attrs), outputs);

@@ -3,9 +3,11 @@
 // it to add its format's attribute and operand access.
 //
 // Outputs: a mapping either `emit`s its final IR node, whose outputs take the
-// source op's output names, or `alias_output`s a source output to an existing
-// tensor (Identity-like ops). Intermediate nodes come from `add`. Any node whose
-// inputs are all constant is evaluated at once (shape arithmetic folds away).
+// source op's output names (and, from a quantized file, their quantization),
+// or `alias_output`s a source output to an existing tensor (Identity-like ops).
+// Intermediate nodes come from `add`; a Reshape or Transpose passes its
+// input's quantization on. Any node whose inputs are all constant is evaluated
+// at once (shape arithmetic folds away).
 #pragma once
 #include <string>
 #include <unordered_map>
@@ -39,7 +41,8 @@ class NodeBuilder {
   }
 
   // Layout helpers for NCHW source ops mapped onto NHWC IR ops. A constant
-  // operand is permuted in place of adding a Transpose node.
+  // operand is permuted in place of adding a Transpose node; a per-channel
+  // axis moves with its dimension.
   int transpose(int tensor_id, const std::vector<int64_t>& perm);
   int to_channels_last(int tensor_id);   // [N,C,d1..dk] -> [N,d1..dk,C]
   int to_channels_first(int tensor_id);  // [N,d1..dk,C] -> [N,C,d1..dk]
@@ -56,6 +59,9 @@ class NodeBuilder {
   std::vector<std::string> output_names_;
   int intermediates_ = 0;
 
+  // The quantization of the source op's output i; none unless the format has it.
+  virtual QuantParams output_quant(size_t) const { return {}; }
+  QuantParams moved_quant(const Node& node) const;
   void fold_last_node_if_constant();
 };
 

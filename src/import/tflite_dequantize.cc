@@ -1,7 +1,5 @@
 #include "import/tflite_dequantize.h"
 
-#include <cstring>
-
 #include "graph/error.h"
 #include "import/onnx_tensor.h"
 
@@ -17,18 +15,9 @@ const tflite::Tensor* constant_input(const TfliteFile& file, const tflite::Opera
 
 // Per-channel scales apply along `axis`: channel = (i / inner) % channels,
 // where inner is the element count after the axis.
-// Copied out because data stored after the flatbuffer need not be aligned.
-template <typename T>
-std::vector<T> values_of(const TfliteFile::Span& data) {
-  std::vector<T> values(data.size / sizeof(T));
-  std::memcpy(values.data(), data.data, values.size() * sizeof(T));
-  return values;
-}
-
 template <typename Q>
-std::vector<float> dequantize(const std::vector<Q>& values, const Shape& shape, const QuantParams& q,
-                              const std::string& name) {
-  const int64_t count = static_cast<int64_t>(values.size());
+std::vector<float> dequantize(const Q* values, const Shape& shape, const QuantParams& q, const std::string& name) {
+  const int64_t count = element_count(shape);
   int64_t channels = 1, inner = count;
   if (q.axis >= 0) {
     if (q.axis >= static_cast<int>(shape.size()) || static_cast<size_t>(shape[q.axis]) != q.scales.size())
@@ -47,9 +36,9 @@ std::vector<float> dequantize(const std::vector<Q>& values, const Shape& shape, 
   return out;
 }
 
-std::vector<float> widen_half(const std::vector<uint16_t>& values) {
-  std::vector<float> out(values.size());
-  for (size_t i = 0; i < values.size(); ++i) out[i] = half_to_float(values[i]);
+std::vector<float> widen_half(const Tensor& half) {
+  std::vector<float> out(half.element_count());
+  for (size_t i = 0; i < out.size(); ++i) out[i] = half_to_float(half.data_as<uint16_t>()[i]);
   return out;
 }
 
@@ -69,23 +58,19 @@ bool is_foldable_dequantize(const TfliteFile& file, const tflite::Operator& op) 
 }
 
 Tensor fold_dequantize(const TfliteFile& file, const tflite::Operator& op, const std::string& name) {
-  const tflite::Tensor& input = *constant_input(file, op);
-  const std::string input_name = tensor_name(input, op.inputs()->Get(0));
-  const Shape shape = tensor_shape(input);
-  const DType dtype = dtype_from_tflite(input.type(), "tensor '" + input_name + "'");
-  const TfliteFile::Span data = file.constant_data(input);
-  if (data.size != static_cast<size_t>(element_count(shape)) * dtype_size(dtype))
-    fail(ErrorKind::BadFile, "constant '" + input_name + "' holds " + std::to_string(data.size) +
-                                 " bytes, which does not fit " + dtype_name(dtype) + shape_string(shape));
-  if (dtype == DType::Float16)
-    return make_constant(name, shape, widen_half(values_of<uint16_t>(data)));
+  const int index = op.inputs()->Get(0);
+  const Tensor q = file.constant(index, tensor_name(file.tensor(index), index));
+  if (q.dtype == DType::Float16) return make_constant(name, q.shape, widen_half(q));
+  if (q.quant.empty()) fail(ErrorKind::BadFile, "DEQUANTIZE input '" + q.name + "' has no scale");
+  return make_constant(name, q.shape, dequantized_values(q));
+}
 
-  const QuantParams q = quant_params(input, op.inputs()->Get(0));
-  if (q.empty()) fail(ErrorKind::BadFile, "DEQUANTIZE input '" + input_name + "' has no scale");
-  switch (dtype) {
-    case DType::Int8: return make_constant(name, shape, dequantize(values_of<int8_t>(data), shape, q, input_name));
-    case DType::UInt8: return make_constant(name, shape, dequantize(values_of<uint8_t>(data), shape, q, input_name));
-    default: return make_constant(name, shape, dequantize(values_of<int16_t>(data), shape, q, input_name));
+std::vector<float> dequantized_values(const Tensor& q) {
+  switch (q.dtype) {
+    case DType::Int8: return dequantize(q.data_as<int8_t>(), q.shape, q.quant, q.name);
+    case DType::UInt8: return dequantize(q.data_as<uint8_t>(), q.shape, q.quant, q.name);
+    case DType::Int16: return dequantize(q.data_as<int16_t>(), q.shape, q.quant, q.name);
+    default: fail(ErrorKind::Internal, "'" + q.name + "' is " + dtype_name(q.dtype) + ", not a quantized type");
   }
 }
 

@@ -4,6 +4,7 @@
 // instead of importing DEQUANTIZE as an op.
 #pragma once
 #include <string>
+#include <vector>
 
 #include "graph/tensor.h"
 #include "import/tflite_file.h"
@@ -17,5 +18,10 @@ bool is_foldable_dequantize(const TfliteFile& file, const tflite::Operator& op);
 // float16 is widened; integers become (q - zero_point) * scale, per tensor or
 // per channel. Error(BadFile) when the data or scales do not fit the shape.
 Tensor fold_dequantize(const TfliteFile& file, const tflite::Operator& op, const std::string& name);
+
+// The real values (q - zero_point) * scale of a quantized int8 / uint8 / int16
+// constant, per tensor or along its quantized axis. Error(BadFile) when the
+// scales do not fit the shape.
+std::vector<float> dequantized_values(const Tensor& constant);
 
 }  // namespace octet

@@ -4,6 +4,7 @@
 #include <cctype>
 #include <fstream>
 #include <iterator>
+#include <memory>
 
 #include "graph/error.h"
 
@@ -65,6 +66,24 @@ TfliteFile::Span TfliteFile::constant_data(const tflite::Tensor& tensor) const {
     return {bytes_.data() + buffer.offset(), static_cast<size_t>(buffer.size())};
   }
   return {};
+}
+
+Tensor TfliteFile::constant(int index, const std::string& name) const {
+  const tflite::Tensor& source = tensor(index);
+  if (source.sparsity()) fail(ErrorKind::Unsupported, "constant '" + name + "' is stored sparse");
+  Tensor t;
+  t.name = name;
+  t.dtype = dtype_from_tflite(source.type(), "constant '" + name + "'");
+  t.shape = tensor_shape(source);
+  t.quant = quant_params(source, index);
+  const Span data = constant_data(source);
+  if (data.size != t.byte_size())
+    fail(ErrorKind::BadFile, "constant '" + name + "' holds " + std::to_string(data.size) + " bytes, " +
+                                 dtype_name(t.dtype) + shape_string(t.shape) + " needs " +
+                                 std::to_string(t.byte_size()));
+  // A copy: data stored after the flatbuffer need not be aligned.
+  t.data = std::make_shared<Bytes>(data.data, data.data + data.size);
+  return t;
 }
 
 tflite::BuiltinOperator builtin_code(const tflite::Model& model, const tflite::Operator& op) {

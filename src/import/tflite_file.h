@@ -33,6 +33,10 @@ class TfliteFile {
   };
   Span constant_data(const tflite::Tensor& tensor) const;
   bool is_constant(const tflite::Tensor& tensor) const { return constant_data(tensor).size > 0; }
+  // Constant tensor `index` as an IR constant named `name`: dtype, shape,
+  // quantization and a copy of the bytes. Error(BadFile) when the bytes do not
+  // fit the shape, Error(Unsupported) for sparse data or types the IR lacks.
+  Tensor constant(int index, const std::string& name) const;
 
  private:
   std::vector<uint8_t> bytes_;

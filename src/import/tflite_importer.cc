@@ -1,11 +1,12 @@
 #include "import/tflite_importer.h"
 
+#include <algorithm>
 #include <map>
-#include <sstream>
 
 #include "graph/error.h"
 #include "import/tflite_dequantize.h"
 #include "import/tflite_file.h"
+#include "import/tflite_summary.h"
 #include "ops/op_def.h"
 #include "ops/op_util.h"
 
@@ -33,6 +34,11 @@ std::string describe(const tflite::Model& model, const tflite::Operator& op) {
   return tflite_op_name(model, op) + " v" + std::to_string(op_version(model, op));
 }
 
+// "int8 with scale 0.1 zero point 3", for messages.
+std::string typed_quant(const std::string& type, const QuantParams& q) {
+  return q.empty() ? type : type + " with " + quant_string(q);
+}
+
 bool is_quantized_type(tflite::TensorType type) {
   return type == tflite::TensorType_INT8 || type == tflite::TensorType_UINT8 || type == tflite::TensorType_INT16;
 }
@@ -54,7 +60,7 @@ class TfliteGraphImporter {
   }
 
   Graph import() {
-    check_float_model();
+    check_quantization();
     check_all_supported();
     add_inputs();
     const auto* ops = subgraph_.operators();
@@ -79,33 +85,40 @@ class TfliteGraphImporter {
     return keys_[t];
   }
 
-  // A quantized model would import as float ops on int8 data: refuse it
-  // outright instead of listing its every operator as unsupported.
-  void check_float_model() const {
+  // octet computes in float32 or in int8; uint8 and int16 appear only at the
+  // edges, converted by QUANTIZE / DEQUANTIZE. Files whose operators compute
+  // in another quantized type, or mix float activations with int8 weights
+  // (hybrid, dynamic-range quantization), are refused up front with the reason
+  // rather than failing later in a kernel.
+  void check_quantization() const {
     const auto* ops = subgraph_.operators();
     for (size_t i = 0; ops && i < ops->size(); ++i) {
       const tflite::Operator& op = *ops->Get(i);
-      if (is_foldable_dequantize(file_, op)) continue;
       auto code = builtin_code(model_, op);
-      if (code == tflite::BuiltinOperator_QUANTIZE || code == tflite::BuiltinOperator_DEQUANTIZE)
-        already_quantized("it has " + describe(model_, op) + " operator '" + node_name(op) + "'");
-      for (const auto* list : {op.inputs(), op.outputs()})
-        for (int t : indices(list)) {
-          if (t < 0) continue;
-          const tflite::Tensor& tensor = file_.tensor(t);
-          QuantParams q = quant_params(tensor, t);
-          if (!is_quantized_type(tensor.type()) || q.empty()) continue;
-          std::ostringstream evidence;
-          evidence << "tensor '" << keys_[t] << "' is " << tflite_type_name(tensor.type()) << " with scale "
-                   << q.scales[0] << ", zero point " << q.zero_points[0];
-          already_quantized(evidence.str());
-        }
+      if (code == tflite::BuiltinOperator_QUANTIZE || code == tflite::BuiltinOperator_DEQUANTIZE) continue;
+      int float_tensor = -1, int8_tensor = -1;
+      for (int t : operand_indices(op)) {
+        const tflite::Tensor& tensor = file_.tensor(t);
+        if (tensor.type() == tflite::TensorType_FLOAT32) float_tensor = t;
+        if (!is_quantized_type(tensor.type()) || quant_params(tensor, t).empty()) continue;
+        if (tensor.type() != tflite::TensorType_INT8)
+          fail(ErrorKind::Unsupported, operator_text(op) + " computes on " + tflite_type_name(tensor.type()) +
+                                           " tensor '" + keys_[t] + "': " + tflite_type_name(tensor.type()) +
+                                           "-quantized operators are not supported (int8 only)");
+        int8_tensor = t;
+      }
+      if (float_tensor >= 0 && int8_tensor >= 0)
+        fail(ErrorKind::Unsupported, operator_text(op) + " mixes float32 '" + keys_[float_tensor] + "' with int8 '" +
+                                         keys_[int8_tensor] + "': hybrid (dynamic-range) quantization is not supported");
     }
   }
 
-  [[noreturn]] static void already_quantized(const std::string& evidence) {
-    fail(ErrorKind::Unsupported, "the file is already quantized (" + evidence +
-                                     "); octet converts float models: give it the float original");
+  std::vector<int> operand_indices(const tflite::Operator& op) const {
+    std::vector<int> all;
+    for (const auto* list : {op.inputs(), op.outputs()})
+      for (int t : indices(list))
+        if (t >= 0) all.push_back(t);
+    return all;
   }
 
   void check_all_supported() const {
@@ -121,6 +134,11 @@ class TfliteGraphImporter {
     for (size_t i = 0; i < missing.size(); ++i) list += (i ? ", " : "") + missing[i];
     fail(ErrorKind::Unsupported, std::to_string(missing.size()) + " unsupported operator" +
                                      (missing.size() > 1 ? "s: " : ": ") + list);
+  }
+
+  // "operator 'name' (CONV_2D v3)", for messages.
+  std::string operator_text(const tflite::Operator& op) const {
+    return "operator '" + node_name(op) + "' (" + describe(model_, op) + ")";
   }
 
   std::string node_name(const tflite::Operator& op) const {
@@ -176,23 +194,10 @@ class TfliteGraphImporter {
   int value_of(int t, const std::string& reader) {
     auto it = values_.find(key(t));
     if (it != values_.end()) return it->second;
-    const tflite::Tensor& source = file_.tensor(t);
-    TfliteFile::Span data = file_.constant_data(source);
-    if (data.size == 0)
+    if (!file_.is_constant(file_.tensor(t)))
       fail(ErrorKind::BadFile, reader + " reads '" + keys_[t] +
                                    "', which is neither a graph input, a constant nor an earlier operator's output");
-    if (source.sparsity()) fail(ErrorKind::Unsupported, "constant '" + keys_[t] + "' is stored sparse");
-    Tensor tensor;
-    tensor.name = keys_[t];
-    tensor.dtype = dtype_from_tflite(source.type(), "constant '" + keys_[t] + "'");
-    tensor.shape = tensor_shape(source);
-    tensor.quant = quant_params(source, t);
-    if (data.size != tensor.byte_size())
-      fail(ErrorKind::BadFile, "constant '" + keys_[t] + "' holds " + std::to_string(data.size) + " bytes, " +
-                                   dtype_name(tensor.dtype) + shape_string(tensor.shape) + " needs " +
-                                   std::to_string(tensor.byte_size()));
-    tensor.data = std::make_shared<Bytes>(data.data, data.data + data.size);
-    int id = graph_.add_tensor(std::move(tensor));
+    int id = graph_.add_tensor(file_.constant(t, keys_[t]));
     values_[keys_[t]] = id;
     return id;
   }
@@ -215,8 +220,43 @@ class TfliteGraphImporter {
     auto code = builtin_code(model_, op);
     TfliteOpImporter importer(graph_, values_, op, code, op_version(model_, op), std::move(input_ids),
                               output_keys, name, std::move(output_sources));
+    const size_t first_new_tensor = graph_.tensors.size();
     tflite_mappings().at(code)(importer);
     check_output_shapes(op, outputs);
+    check_quantized_results(op, outputs, first_new_tensor);
+  }
+
+  // A quantized operator's outputs must come out with the file's type and
+  // parameters (the mapping's final node takes them from the file; an
+  // aliased output must already have them), and no intermediate node that its
+  // mapping added may leave an integer tensor without parameters: a kernel
+  // would have nothing to compute with. Float operators are not checked.
+  void check_quantized_results(const tflite::Operator& op, const std::vector<int>& outputs,
+                               size_t first_new_tensor) const {
+    const std::vector<int> operands = operand_indices(op);
+    if (std::none_of(operands.begin(), operands.end(),
+                     [&](int t) { return !quant_params(file_.tensor(t), t).empty(); }))
+      return;
+    for (int t : outputs) {
+      const tflite::Tensor& source = file_.tensor(t);
+      const QuantParams stored = quant_params(source, t);
+      auto it = values_.find(keys_[t]);
+      if (stored.empty() || it == values_.end()) continue;
+      const Tensor& result = graph_.tensor(it->second);
+      if (result.dtype != dtype_from_tflite(source.type(), "output '" + keys_[t] + "'") ||
+          result.quant.scales != stored.scales || result.quant.zero_points != stored.zero_points)
+        fail(ErrorKind::Unsupported, operator_text(op) + ": output '" + keys_[t] + "' is " +
+                                         typed_quant(tflite_type_name(source.type()), stored) +
+                                         " in the file, but octet gives " +
+                                         typed_quant(dtype_name(result.dtype), result.quant));
+    }
+    for (size_t id = first_new_tensor; id < graph_.tensors.size(); ++id) {
+      const Tensor& t = graph_.tensors[id];
+      const bool integer = t.dtype == DType::Int8 || t.dtype == DType::UInt8 || t.dtype == DType::Int16;
+      if (integer && !t.is_constant() && t.quant.empty())
+        fail(ErrorKind::Unsupported, operator_text(op) + ": octet's mapping leaves its " + dtype_name(t.dtype) +
+                                         " tensor '" + t.name + "' without quantization parameters");
+    }
   }
 
   // The file records every tensor's shape: a disagreement with what octet
@@ -230,9 +270,9 @@ class TfliteGraphImporter {
       if (it == values_.end() || !has_static_shape(source)) continue;
       const Shape& inferred = graph_.tensor(it->second).shape;
       if (inferred != tensor_shape(source))
-        fail(ErrorKind::BadShape, "operator '" + node_name(op) + "' (" + describe(model_, op) + "): output '" +
-                                      keys_[t] + "' has shape " + shape_string(tensor_shape(source)) +
-                                      " in the file, but octet infers " + shape_string(inferred));
+        fail(ErrorKind::BadShape, operator_text(op) + ": output '" + keys_[t] + "' has shape " +
+                                      shape_string(tensor_shape(source)) + " in the file, but octet infers " +
+                                      shape_string(inferred));
     }
   }
 
@@ -290,7 +330,12 @@ std::vector<int64_t> TfliteOpImporter::constant_ints(size_t i) const {
 
 std::vector<float> TfliteOpImporter::constant_floats(size_t i) const {
   if (!input_is_constant(i)) unsupported("input " + std::to_string(i) + " must be constant");
-  return octet::constant_floats(input_tensor(i));
+  const Tensor& constant = input_tensor(i);
+  return constant.quant.empty() ? octet::constant_floats(constant) : dequantized_values(constant);
+}
+
+QuantParams TfliteOpImporter::output_quant(size_t i) const {
+  return i < output_sources_.size() && output_sources_[i] ? quant_params(*output_sources_[i], -1) : QuantParams{};
 }
 
 void TfliteOpImporter::set_activation(Attributes& attrs, tflite::ActivationFunctionType fused) const {

@@ -79,13 +79,18 @@ nlohmann::json quant_json(const QuantParams& q) {
 }
 
 // Graph inputs and outputs with their name, dtype and shape, as the ONNX
-// summary gives them, so the CLI prints both formats alike.
+// summary gives them, so the CLI prints both formats alike, plus their
+// quantization: how to feed a quantized model and read its result.
 nlohmann::json values_json(const TfliteSummary& s, const std::vector<int>& ids) {
   nlohmann::json values = nlohmann::json::array();
   for (int id : ids) {
     if (id < 0 || static_cast<size_t>(id) >= s.tensors.size()) continue;
     const TfliteTensorSummary& t = s.tensors[id];
-    values.push_back({{"index", id}, {"name", t.name}, {"dtype", t.dtype}, {"shape", t.shape}});
+    values.push_back({{"index", id},
+                      {"name", t.name},
+                      {"dtype", t.dtype},
+                      {"shape", t.shape},
+                      {"quantization", quant_json(t.quant)}});
   }
   return values;
 }

@@ -1,6 +1,7 @@
 // The TFLite importer, model loading and the TFLite summary: real models from
 // shared/, small files built here (constant DEQUANTIZE folding, dynamic inputs,
-// data stored after the flatbuffer) and bad files.
+// data stored after the flatbuffer) and bad files. Quantized files:
+// tflite_import_quantized_test.cc.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -21,6 +22,10 @@ namespace {
 
 namespace fs = std::filesystem;
 using tflite_test::bytes_of;
+using tflite_test::contains;
+using tflite_test::error_of;
+using tflite_test::import_model;
+using tflite_test::temp_file;
 using tflite_test::TestModel;
 using tflite_test::TestOp;
 using tflite_test::TestTensor;
@@ -39,31 +44,6 @@ std::string shared_file(const std::string& relative) {
     if (ci && std::string(ci) == "true") FAIL() << "missing shared file " relative; \
     GTEST_SKIP() << "shared file " relative " not found";                           \
   }
-
-fs::path temp_file(const std::string& name, const std::string& bytes) {
-  fs::path path = fs::path(::testing::TempDir()) / ("octet_tflite_" + name);
-  std::ofstream(path, std::ios::binary) << bytes;
-  return path;
-}
-
-// The message of the octet::Error that `statement` throws, after checking its kind.
-template <typename F>
-std::string error_of(F statement, ErrorKind kind) {
-  try {
-    statement();
-  } catch (const Error& e) {
-    EXPECT_EQ(e.kind(), kind) << e.what();
-    return e.what();
-  }
-  ADD_FAILURE() << "no error";
-  return "";
-}
-
-bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
-
-Graph import_model(const TestModel& model, const std::string& name, const ImportOptions& options = {}) {
-  return import_tflite(temp_file(name, model.serialize()).string(), options);
-}
 
 std::vector<float> run_one(const Graph& graph, const std::vector<float>& input) {
   Engine engine(graph);
@@ -121,14 +101,10 @@ TEST(TfliteSummary, Int8ResNetQuantization) {
   }
   nlohmann::json j = to_json(s);
   EXPECT_EQ(j["inputs"][0]["dtype"], "int8");
+  EXPECT_EQ(j["inputs"][0]["quantization"]["scale"], 1.0);
+  EXPECT_EQ(j["inputs"][0]["quantization"]["zero_point"], -128);
+  EXPECT_EQ(j["outputs"][0]["quantization"]["zero_point"], -128);  // softmax: 1/256, -128
   EXPECT_EQ(j["tensors"][s.inputs[0]]["quantization"]["zero_point"], -128);
-}
-
-TEST(TfliteImport, QuantizedModelIsRefused) {
-  REQUIRE_SHARED(path, "anchors/cifar10/resnet8_int8.tflite");
-  std::string message = error_of([&] { import_tflite(path); }, ErrorKind::Unsupported);
-  EXPECT_TRUE(contains(message, "already quantized")) << message;
-  EXPECT_TRUE(contains(message, path)) << message;
 }
 
 // ---- bad files ---------------------------------------------------------------
@@ -277,20 +253,6 @@ TEST(TfliteImport, ListsEveryUnsupportedOperator) {
   EXPECT_TRUE(contains(message, "2 unsupported operators")) << message;
   EXPECT_TRUE(contains(message, "'a' (HASHTABLE_LOOKUP v2)")) << message;
   EXPECT_TRUE(contains(message, "'b' (LSH_PROJECTION v1)")) << message;
-}
-
-TEST(TfliteImport, RuntimeDequantizeMeansAlreadyQuantized) {
-  TestModel m;
-  TestTensor q{"q", tflite::TensorType_INT8, {1, 3}};
-  q.scales = {0.1f};
-  q.zero_points = {0};
-  int qi = m.add(q);
-  int y = m.add({"y", tflite::TensorType_FLOAT32, {1, 3}});
-  m.ops = {{tflite::BuiltinOperator_DEQUANTIZE, {qi}, {y}}};
-  m.inputs = {qi};
-  m.outputs = {y};
-  std::string message = error_of([&] { import_model(m, "runtime_dq.tflite"); }, ErrorKind::Unsupported);
-  EXPECT_TRUE(contains(message, "already quantized")) << message;
 }
 
 }  // namespace

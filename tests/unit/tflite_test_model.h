@@ -1,12 +1,18 @@
 // Builds small TFLite files for importer tests: tensors, constant buffers
 // (inline or stored after the flatbuffer), quantization and operators, written
-// with the generated flatbuffers API.
+// with the generated flatbuffers API; and imports them.
 #pragma once
+#include <gtest/gtest.h>
+
 #include <cstdint>
 #include <cstring>
+#include <filesystem>
+#include <fstream>
 #include <string>
 #include <vector>
 
+#include "graph/error.h"
+#include "import/tflite_importer.h"
 #include "tflite_generated.h"
 
 namespace octet::tflite_test {
@@ -109,5 +115,33 @@ struct TestModel {
     return std::string(reinterpret_cast<const char*>(fbb.GetBufferPointer()), fbb.GetSize());
   }
 };
+
+// `bytes` written to the test temp folder as octet_tflite_<name>.
+inline std::filesystem::path temp_file(const std::string& name, const std::string& bytes) {
+  std::filesystem::path path = std::filesystem::path(::testing::TempDir()) / ("octet_tflite_" + name);
+  std::ofstream(path, std::ios::binary) << bytes;
+  return path;
+}
+
+inline Graph import_model(const TestModel& model, const std::string& name, const ImportOptions& options = {}) {
+  return import_tflite(temp_file(name, model.serialize()).string(), options);
+}
+
+// The message of the octet::Error that `statement` throws, after checking its kind.
+template <typename F>
+std::string error_of(F statement, ErrorKind kind) {
+  try {
+    statement();
+  } catch (const Error& e) {
+    EXPECT_EQ(e.kind(), kind) << e.what();
+    return e.what();
+  }
+  ADD_FAILURE() << "no error";
+  return "";
+}
+
+inline bool contains(const std::string& text, const std::string& part) {
+  return text.find(part) != std::string::npos;
+}
 
 }  // namespace octet::tflite_test
