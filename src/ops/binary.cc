@@ -6,9 +6,12 @@
 #include "export/tflite_op_writer.h"
 #include "import/onnx_importer.h"
 #include "import/tflite_importer.h"
+#include "ops/int8_eval.h"
 #include "ops/op_def.h"
 #include "ops/op_util.h"
 #include "ops/permute_util.h"
+#include "runtime/int8/add_sub.h"
+#include "runtime/int8/mul.h"
 #include "runtime/kernel.h"
 
 namespace octet {
@@ -67,10 +70,30 @@ void broadcast_apply(const TensorView& a, const TensorView& b, const TensorView&
   }
 }
 
+// TFLite's int8 ADD, SUB and MUL (numpy broadcasting up to rank 4); the
+// parameters are prepared per op in one line each. Div has no int8 kernel.
+void eval_binary_int8(KernelContext& ctx) {
+  if (ctx.node.op == OpKind::Div) unsupported_dtype(ctx, DType::Int8);
+  with_node_in_errors(ctx, [&] {
+    const int8::Affine a = input_affine(ctx, 0), b = input_affine(ctx, 1), y = output_affine(ctx);
+    const Activation activation = activation_of(ctx.node);
+    const int8::Broadcast4D shape = int8::prepare_broadcast_4d(ctx.in(0).shape, ctx.in(1).shape);
+    const int8_t *in0 = ctx.in(0).as<int8_t>(), *in1 = ctx.in(1).as<int8_t>();
+    int8_t* out = ctx.out().as<int8_t>();
+    if (ctx.node.op == OpKind::Add)
+      int8::add(int8::prepare_add(a, b, y, activation), shape, in0, in1, out);
+    else if (ctx.node.op == OpKind::Sub)
+      int8::sub(int8::prepare_sub(a, b, y, activation), shape, in0, in1, out);
+    else
+      int8::mul(int8::prepare_mul(a, b, y, activation), shape, in0, in1, out);
+  });
+}
+
 template <template <typename> class F>
 void eval_binary(KernelContext& ctx) {
   const TensorView& out = ctx.out();
   switch (out.dtype) {
+    case DType::Int8: return eval_binary_int8(ctx);
     case DType::Float32:
       broadcast_apply<float>(ctx.in(0), ctx.in(1), out, F<float>());
       apply_activation(activation_of(ctx.node), out.as<float>(), out.element_count());

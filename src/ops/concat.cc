@@ -4,9 +4,11 @@
 #include "import/onnx_importer.h"
 #include "import/tflite_importer.h"
 #include "ops/data_movement.h"
+#include "ops/int8_eval.h"
 #include "ops/op_def.h"
 #include "ops/op_util.h"
 #include "ops/permute_util.h"
+#include "runtime/int8/concatenation.h"
 
 namespace octet {
 namespace {
@@ -30,10 +32,37 @@ void infer_concat(Graph& g, const Node& n) {
   set_output(g, n, 0, first.dtype, out);
 }
 
+// TFLite's int8 CONCATENATION, preceded by the QUANTIZE a TFLite model needs
+// for each input quantized unlike the output (the kernel requantizes those).
+int8::ConcatenationParams prepare_concat_int8(const KernelContext& ctx, int axis) {
+  std::vector<std::vector<int64_t>> shapes;
+  std::vector<int8::Affine> quants;
+  for (size_t i = 0; i < ctx.inputs.size(); ++i) {
+    shapes.push_back(ctx.in(i).shape);
+    quants.push_back(input_affine(ctx, i));
+  }
+  return int8::prepare_concatenation(shapes, axis, quants, output_affine(ctx));
+}
+
+// TFLite's CONCATENATION takes no fused activation (the writer adds one as
+// its own operator, on like-quantized tensors): a clamp afterwards.
+void eval_concat_int8(KernelContext& ctx, int axis) {
+  with_node_in_errors(ctx, [&] {
+    const int8::ConcatenationParams p = prepare_concat_int8(ctx, axis);
+    std::vector<const int8_t*> inputs;
+    for (const TensorView& in : ctx.inputs) inputs.push_back(in.as<int8_t>());
+    int8_t* out = ctx.out().as<int8_t>();
+    int8::concatenation(p, inputs.data(), out);
+    const int8::ActivationRange range = int8::quantized_activation_range(activation_of(ctx.node), output_affine(ctx));
+    for (int64_t i = 0, n = ctx.out().element_count(); i < n; ++i) out[i] = int8::clamp_to(range, out[i]);
+  });
+}
+
 // Each output row (everything before the axis) is the inputs' rows side by side.
 void eval_concat(KernelContext& ctx) {
   const TensorView& out = ctx.out();
   const size_t axis = normalize_axis(ctx.node, ctx.node.attrs.get_int("axis", 0), out.rank());
+  if (out.dtype == DType::Int8 && is_quantized(ctx)) return eval_concat_int8(ctx, static_cast<int>(axis));
   const int64_t outer = dims_product(out.shape, 0, axis);
   const size_t bytes = element_bytes(out);
   uint8_t* dst = out.as<uint8_t>();

@@ -13,9 +13,12 @@
 #include "import/onnx_importer.h"
 #include "import/tflite_importer.h"
 #include "ops/conv_window.h"
+#include "ops/int8_eval.h"
 #include "ops/op_def.h"
 #include "ops/op_util.h"
 #include "runtime/gemm.h"
+#include "runtime/int8/conv2d.h"
+#include "runtime/int8/conv2d_gemm.h"
 #include "runtime/kernel.h"
 
 namespace octet {
@@ -114,8 +117,42 @@ void gemm_conv(const float* x, const float* w, const float* bias, const ConvWind
   }
 }
 
+// TFLite's int8 CONV_2D parameters for the node. A depthwise node (group ==
+// C) runs through the same grouped kernel: on the IR's [C*M,KH,KW,1] weights
+// it computes exactly the integers of TFLite's DEPTHWISE_CONV_2D on
+// [1,KH,KW,C*M] (int8_conv_test checks), so the weights are never relaid.
+int8::Conv2DParams prepare_conv2d_int8(const KernelContext& ctx) {
+  const Window2D win = window_of(ctx.node);
+  const Shape& w = ctx.in(1).shape;
+  int8::Window2D window;
+  window.filter_h = static_cast<int>(w[1]);
+  window.filter_w = static_cast<int>(w[2]);
+  window.stride_h = static_cast<int>(win.strides[0]);
+  window.stride_w = static_cast<int>(win.strides[1]);
+  window.dilation_h = static_cast<int>(win.dilations[0]);
+  window.dilation_w = static_cast<int>(win.dilations[1]);
+  window.pad_top = static_cast<int>(win.pads[0]);
+  window.pad_left = static_cast<int>(win.pads[1]);
+  return int8::prepare_conv2d(nhwc_of(ctx.in(0)), nhwc_of(ctx.out()), window, static_cast<int>(win.group),
+                              input_affine(ctx, 0), symmetric_weight_scales(ctx, 1), output_affine(ctx),
+                              activation_of(ctx.node));
+}
+
+// Convolutions with several input channels per group go through the GEMM
+// (conv2d_gemm.h, the same integers); a depthwise one has too little work per
+// output for a matrix product and runs the direct reference loop.
+void eval_conv2d_int8(KernelContext& ctx) {
+  with_node_in_errors(ctx, [&] {
+    const int8::Conv2DParams p = prepare_conv2d_int8(ctx);
+    const bool depthwise = p.input.c == p.groups;
+    (depthwise ? int8::conv2d : int8::conv2d_gemm)(p, ctx.in(0).as<int8_t>(), ctx.in(1).as<int8_t>(),
+                                                   int32_bias(ctx, 2), ctx.out().as<int8_t>());
+  });
+}
+
 void eval_conv2d(KernelContext& ctx) {
   const TensorView &x = ctx.in(0), &w = ctx.in(1), &y = ctx.out();
+  if (x.dtype == DType::Int8) return eval_conv2d_int8(ctx);
   if (y.dtype != DType::Float32) unsupported_dtype(ctx, y.dtype);
   const Window2D win = window_of(ctx.node);
   const ConvWindow cw = conv_window(win, x.shape, w.shape, y.shape);

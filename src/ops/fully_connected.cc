@@ -10,9 +10,11 @@
 #include "import/onnx_importer.h"
 #include "import/tflite_importer.h"
 #include "ops/conv_window.h"
+#include "ops/int8_eval.h"
 #include "ops/op_def.h"
 #include "ops/op_util.h"
 #include "runtime/gemm.h"
+#include "runtime/int8/fully_connected.h"
 #include "runtime/kernel.h"
 
 namespace octet {
@@ -32,8 +34,31 @@ void infer_fully_connected(Graph& g, const Node& n) {
   set_output(g, n, 0, x.dtype, out);
 }
 
+// TFLite's int8 FULLY_CONNECTED parameters: per-tensor weights may carry a
+// zero point, per-channel ones (axis 0) must be symmetric.
+int8::FullyConnectedParams prepare_fully_connected_int8(const KernelContext& ctx) {
+  const Shape& w = ctx.in(1).shape;
+  const int64_t depth = w[1];
+  require_input_dtype(ctx, 1, DType::Int8);
+  const QuantParams& weights = input_quant(ctx, 1);
+  const bool per_tensor = weights.scales.size() == 1;
+  return int8::prepare_fully_connected(
+      static_cast<int>(ctx.in(0).element_count() / depth), static_cast<int>(depth), static_cast<int>(w[0]),
+      input_affine(ctx, 0), per_tensor ? weights.scales : symmetric_weight_scales(ctx, 1),
+      per_tensor ? static_cast<int32_t>(weights.zero_points[0]) : 0, output_affine(ctx), activation_of(ctx.node));
+}
+
+void eval_fully_connected_int8(KernelContext& ctx) {
+  with_node_in_errors(ctx, [&] {
+    const int8::FullyConnectedParams p = prepare_fully_connected_int8(ctx);
+    int8::fully_connected(p, ctx.in(0).as<int8_t>(), ctx.in(1).as<int8_t>(), int32_bias(ctx, 2),
+                          ctx.out().as<int8_t>());
+  });
+}
+
 void eval_fully_connected(KernelContext& ctx) {
   const TensorView &x = ctx.in(0), &w = ctx.in(1), &y = ctx.out();
+  if (x.dtype == DType::Int8) return eval_fully_connected_int8(ctx);
   if (y.dtype != DType::Float32) unsupported_dtype(ctx, y.dtype);
   const int64_t depth = w.shape[1], units = w.shape[0], rows = x.element_count() / depth;
   MutMatrix out{y.as<float>(), rows, units, units};

@@ -39,8 +39,10 @@ struct OpDef {
   // Sets the dtype and shape of the node's outputs; throws Error(BadShape or
   // Unsupported) naming the node when inputs and attributes do not fit.
   void (*infer)(Graph& graph, const Node& node) = nullptr;
-  // Reference kernel. Float32 for compute ops; ops that appear in shape
-  // arithmetic also handle int32/int64 so importers can fold them.
+  // Reference kernel, dispatching on dtype as TFLite's do: float32, and
+  // int8 with the tensors' quantization for ops that have an int8 TFLite
+  // kernel; ops that appear in shape arithmetic also handle int32/int64 so
+  // importers can fold them.
   void (*eval)(KernelContext& ctx) = nullptr;
   std::vector<OnnxMapping> onnx;
   std::vector<TfliteMapping> tflite;

@@ -3,14 +3,17 @@
 // constant (fill with "value"), reflect (mirror without repeating the edge) or
 // edge (repeat the edge). Any dtype.
 #include <algorithm>
+#include <optional>
 
 #include "export/tflite_padding.h"
 #include "import/onnx_importer.h"
 #include "import/tflite_importer.h"
 #include "ops/data_movement.h"
+#include "ops/int8_eval.h"
 #include "ops/op_def.h"
 #include "ops/op_util.h"
 #include "ops/permute_util.h"
+#include "runtime/int8/pad.h"
 
 namespace octet {
 namespace {
@@ -85,6 +88,23 @@ void pad_rows(const TensorView& in, const TensorView& out, const std::vector<std
   } while (next_index(index, out.shape, 1));
 }
 
+// TFLite's int8 PAD (real 0 pads with the output zero point) and PADV2 (the
+// value stored as the writer stores it), on like-quantized tensors.
+int8::PadParams prepare_pad_int8(const KernelContext& ctx, const std::vector<int64_t>& pads, float value) {
+  const size_t rank = ctx.in(0).shape.size();
+  const std::vector<int64_t> before(pads.begin(), pads.begin() + rank), after(pads.begin() + rank, pads.end());
+  std::optional<int8_t> constant;
+  if (value != 0.0f) constant = int8_constant_like(value, output_quant(ctx));
+  return int8::prepare_pad(ctx.in(0).shape, before, after, input_affine(ctx, 0), output_affine(ctx), constant);
+}
+
+void eval_pad_int8(KernelContext& ctx, const std::vector<int64_t>& pads, float value) {
+  with_node_in_errors(ctx, [&] {
+    const int8::PadParams p = prepare_pad_int8(ctx, pads, value);
+    int8::pad(p, ctx.in(0).as<int8_t>(), ctx.out().as<int8_t>());
+  });
+}
+
 void eval_pad(KernelContext& ctx) {
   const TensorView& in = ctx.in(0);
   const TensorView& out = ctx.out();
@@ -93,6 +113,11 @@ void eval_pad(KernelContext& ctx) {
   const float value = ctx.node.attrs.get_float("value", 0.0f);
   PadMode mode = PadMode::Constant;
   parse_mode(ctx.node.attrs.get_string("mode", "constant"), mode);
+  if (out.dtype == DType::Int8 && is_quantized(ctx)) {
+    if (mode == PadMode::Constant) return eval_pad_int8(ctx, pads, value);
+    // MIRROR_PAD copies raw codes: the generic path below.
+    with_node_in_errors(ctx, [&] { require_same_quantization(ctx); });
+  }
   const size_t rank = in.shape.size();
   if (rank == 0) {
     std::memcpy(out.data, in.data, element_bytes(out));

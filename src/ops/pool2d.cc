@@ -13,8 +13,10 @@
 #include "import/onnx_importer.h"
 #include "import/tflite_importer.h"
 #include "ops/conv_window.h"
+#include "ops/int8_eval.h"
 #include "ops/op_def.h"
 #include "ops/op_util.h"
+#include "runtime/int8/pooling.h"
 #include "runtime/kernel.h"
 
 namespace octet {
@@ -132,8 +134,40 @@ void avg_pool(const TensorView& x, const TensorView& y, const PoolGeometry& geo,
   });
 }
 
+// TFLite's int8 MAX_POOL_2D / AVERAGE_POOL_2D parameters. TFLite never
+// counts padding in an average, so count_include_pad over padding has no
+// int8 form.
+int8::PoolParams prepare_pool_int8(const KernelContext& ctx) {
+  const PoolGeometry geo = geometry_of(ctx.node);
+  int8::Window2D window;
+  window.filter_h = static_cast<int>(geo.h.kernel);
+  window.filter_w = static_cast<int>(geo.w.kernel);
+  window.stride_h = static_cast<int>(geo.h.stride);
+  window.stride_w = static_cast<int>(geo.w.stride);
+  window.dilation_h = static_cast<int>(geo.h.dilation);
+  window.dilation_w = static_cast<int>(geo.w.dilation);
+  window.pad_top = static_cast<int>(geo.h.pad_begin);
+  window.pad_left = static_cast<int>(geo.w.pad_begin);
+  const bool average = ctx.node.op == OpKind::AvgPool2D;
+  const bool padded = geo.h.pad_begin || geo.h.pad_end || geo.w.pad_begin || geo.w.pad_end;
+  if (average && padded && ctx.node.attrs.get_int("count_include_pad", 0) != 0)
+    fail(ErrorKind::Unsupported, "an int8 average cannot count the padding (count_include_pad)");
+  const auto prepare = average ? int8::prepare_average_pool : int8::prepare_max_pool;
+  return prepare(nhwc_of(ctx.in(0)), nhwc_of(ctx.out()), window, input_affine(ctx, 0), output_affine(ctx),
+                 activation_of(ctx.node));
+}
+
+void eval_pool_int8(KernelContext& ctx) {
+  with_node_in_errors(ctx, [&] {
+    const int8::PoolParams p = prepare_pool_int8(ctx);
+    const auto pool = ctx.node.op == OpKind::AvgPool2D ? int8::average_pool : int8::max_pool;
+    pool(p, ctx.in(0).as<int8_t>(), ctx.out().as<int8_t>());
+  });
+}
+
 void eval_max_pool(KernelContext& ctx) {
   const TensorView &x = ctx.in(0), &y = ctx.out();
+  if (x.dtype == DType::Int8 && is_quantized(ctx)) return eval_pool_int8(ctx);
   PoolGeometry geo = geometry_of(ctx.node);
   switch (x.dtype) {
     case DType::Float32:
@@ -148,6 +182,7 @@ void eval_max_pool(KernelContext& ctx) {
 
 void eval_avg_pool(KernelContext& ctx) {
   const TensorView &x = ctx.in(0), &y = ctx.out();
+  if (x.dtype == DType::Int8) return eval_pool_int8(ctx);
   if (x.dtype != DType::Float32) unsupported_dtype(ctx, x.dtype);
   avg_pool(x, y, geometry_of(ctx.node), ctx.node.attrs.get_int("count_include_pad", 0) != 0);
   apply_activation(activation_of(ctx.node), y.as<float>(), y.element_count());

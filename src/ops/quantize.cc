@@ -11,9 +11,11 @@
 #include "export/tflite_op_writer.h"
 #include "import/tflite_file.h"
 #include "import/tflite_importer.h"
+#include "ops/int8_eval.h"
 #include "ops/op_def.h"
 #include "ops/permute_util.h"
 #include "ops/op_util.h"
+#include "runtime/int8/fixed_point.h"
 
 namespace octet {
 
@@ -69,26 +71,48 @@ void quantize_into(const float* x, int64_t count, const QuantParams& q, Q* y) {
   for (int64_t i = 0; i < count; ++i) y[i] = quantize_value<Q>(x[i], q.scales[0], q.zero_points[0]);
 }
 
-// An integer input is requantized through its real value. TFLite requantizes
-// with a fixed-point multiplier instead and may land one step away at ties;
-// this reference kernel keeps the arithmetic plain.
+// TFLite's Requantize, for an integer input of any of the three types into
+// any: q_out = saturate(MBQM(q_in - zp_in) + zp_out) with the multiplier of
+// double(s_in) / double(s_out), as TFLite's quantize.cc and TFLite Micro's
+// PrepareQuantizeReference compute it. (The sum is formed in 64 bits, where
+// TFLite's int32 sum would overflow for ratios near 2^30.)
+template <typename In, typename Out>
+void requantize_into(const In* x, int64_t count, const QuantParams& in, const QuantParams& out, Out* y) {
+  const int8::QuantizedMultiplier m =
+      int8::quantize_multiplier(static_cast<double>(in.scales[0]) / static_cast<double>(out.scales[0]));
+  const int32_t in_zero_point = static_cast<int32_t>(in.zero_points[0]);
+  const int64_t lowest = std::numeric_limits<Out>::lowest(), highest = std::numeric_limits<Out>::max();
+  for (int64_t i = 0; i < count; ++i) {
+    const int64_t q = int64_t{int8::multiply_by_quantized_multiplier(int32_t{x[i]} - in_zero_point, m)} +
+                      out.zero_points[0];
+    y[i] = static_cast<Out>(std::min(std::max(q, lowest), highest));
+  }
+}
+
+// Calls f(T{}) with the C++ type of a quantized dtype.
+template <typename F>
+void with_quantized_type(const KernelContext& ctx, DType dtype, F&& f) {
+  switch (dtype) {
+    case DType::Int8: return f(int8_t{});
+    case DType::UInt8: return f(uint8_t{});
+    case DType::Int16: return f(int16_t{});
+    default: unsupported_dtype(ctx, dtype);
+  }
+}
+
 void eval_quantize(KernelContext& ctx) {
   const TensorView &x = ctx.in(0), &y = ctx.out();
   const QuantParams out = quant_attrs_of(ctx.node, "");
   const int64_t count = x.element_count();
-  std::vector<float> real;
-  const float* values = x.as<float>();
-  if (x.dtype != DType::Float32) {
-    real.resize(count);
-    dequantize_buffer(x, quant_attrs_of(ctx.node, "input_"), real.data());
-    values = real.data();
-  }
-  switch (y.dtype) {
-    case DType::Int8: return quantize_into(values, count, out, y.as<int8_t>());
-    case DType::UInt8: return quantize_into(values, count, out, y.as<uint8_t>());
-    case DType::Int16: return quantize_into(values, count, out, y.as<int16_t>());
-    default: unsupported_dtype(ctx, y.dtype);
-  }
+  with_quantized_type(ctx, y.dtype, [&](auto output_type) {
+    using Out = decltype(output_type);
+    if (x.dtype == DType::Float32) return quantize_into(x.as<float>(), count, out, y.as<Out>());
+    with_quantized_type(ctx, x.dtype, [&](auto input_type) {
+      using In = decltype(input_type);
+      const QuantParams in = quant_attrs_of(ctx.node, "input_");
+      with_node_in_errors(ctx, [&] { requantize_into(x.as<In>(), count, in, out, y.as<Out>()); });
+    });
+  });
 }
 
 // QUANTIZE of a runtime tensor; the output's type and parameters are the file's.

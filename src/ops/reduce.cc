@@ -9,9 +9,12 @@
 #include "export/tflite_op_writer.h"
 #include "import/onnx_importer.h"
 #include "import/tflite_importer.h"
+#include "ops/data_movement.h"
+#include "ops/int8_eval.h"
 #include "ops/op_def.h"
 #include "ops/op_util.h"
 #include "ops/permute_util.h"
+#include "runtime/int8/mean.h"
 #include "runtime/kernel.h"
 
 namespace octet {
@@ -106,8 +109,37 @@ std::vector<Loop> loops_of(const KernelContext& ctx) {
   return reduction_loops(shape, reduced_dims(ctx.node, static_cast<int>(shape.size())));
 }
 
+// TFLite's int8 MEAN kernel averages H and W of an NHWC tensor. Any
+// reduction over one run of adjacent axes (axes of extent 1 may fall either
+// way) is that kernel with the run as W, H = 1, the axes before the run as N
+// and those after it as C; others have no int8 form.
+int8::MeanParams prepare_reduce_mean_int8(const KernelContext& ctx) {
+  const Shape& shape = ctx.in(0).shape;
+  const int rank = static_cast<int>(shape.size());
+  const std::vector<bool> reduced = reduced_dims(ctx.node, rank);
+  int first = rank, last = rank - 1;  // the run [first, last]; empty: a mean of one element each
+  for (int d = 0; d < rank; ++d) {
+    if (!reduced[d] || shape[d] == 1) continue;
+    if (first == rank) first = d;
+    last = d;
+  }
+  for (int d = first; d < last; ++d)
+    if (!reduced[d] && shape[d] > 1) fail(ErrorKind::Unsupported, "int8 mean over axes that are not adjacent");
+  const auto extent = [&](int begin, int end) { return static_cast<int>(dims_product(shape, begin, end)); };
+  const int8::Nhwc view{extent(0, first), 1, extent(first, last + 1), extent(last + 1, rank)};
+  return int8::prepare_mean_hw(view, input_affine(ctx, 0), output_affine(ctx));
+}
+
+void eval_reduce_mean_int8(KernelContext& ctx) {
+  with_node_in_errors(ctx, [&] {
+    const int8::MeanParams p = prepare_reduce_mean_int8(ctx);
+    int8::mean_hw(p, ctx.in(0).as<int8_t>(), ctx.out().as<int8_t>());
+  });
+}
+
 void eval_reduce_mean(KernelContext& ctx) {
   const TensorView &x = ctx.in(0), &y = ctx.out();
+  if (x.dtype == DType::Int8) return eval_reduce_mean_int8(ctx);
   if (x.dtype != DType::Float32) unsupported_dtype(ctx, x.dtype);
   float* out = y.as<float>();
   std::fill(out, out + y.element_count(), 0.0f);
@@ -126,7 +158,11 @@ void reduce_max(const KernelContext& ctx) {
 void eval_reduce_max(KernelContext& ctx) {
   switch (ctx.in(0).dtype) {
     case DType::Float32: reduce_max<float>(ctx); break;
-    case DType::Int8: reduce_max<int8_t>(ctx); break;
+    case DType::Int8:
+      // TFLite's int8 REDUCE_MAX compares raw codes of like-quantized tensors.
+      if (is_quantized(ctx)) with_node_in_errors(ctx, [&] { require_same_quantization(ctx); });
+      reduce_max<int8_t>(ctx);
+      break;
     case DType::UInt8: reduce_max<uint8_t>(ctx); break;
     case DType::Int32: reduce_max<int32_t>(ctx); break;
     case DType::Int64: reduce_max<int64_t>(ctx); break;

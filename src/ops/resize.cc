@@ -10,8 +10,10 @@
 #include "export/tflite_op_writer.h"
 #include "import/onnx_importer.h"
 #include "import/tflite_importer.h"
+#include "ops/int8_eval.h"
 #include "ops/op_def.h"
 #include "ops/op_util.h"
+#include "runtime/int8/resize.h"
 #include "runtime/kernel.h"
 
 namespace octet {
@@ -97,9 +99,13 @@ Taps axis_taps(const Node& n, int axis, int64_t in_size, int64_t out_size) {
   return t;
 }
 
+// Defined after the writer's mapping onto TFLite's resize flags, which it uses.
+void eval_resize_int8(KernelContext& ctx);
+
 void eval_resize(KernelContext& ctx) {
   const TensorView& in = ctx.in(0);
   const TensorView& out = ctx.out();
+  if (out.dtype == DType::Int8) return eval_resize_int8(ctx);
   if (out.dtype != DType::Float32) unsupported_dtype(ctx, out.dtype);
   const int64_t batch = in.shape[0], ih = in.shape[1], iw = in.shape[2], c = in.shape[3];
   const int64_t oh = out.shape[1], ow = out.shape[2];
@@ -305,6 +311,28 @@ std::optional<ResizeFlags> bilinear_flags(const Node& n, const Shape& in, const 
   if (mode == "half_pixel" || (mode == "pytorch_half_pixel" && out[1] > 1 && out[2] > 1))
     return ResizeFlags{false, true};
   return std::nullopt;
+}
+
+// TFLite's int8 RESIZE_BILINEAR / RESIZE_NEAREST_NEIGHBOR with the flags the
+// writer gives the node. They move raw codes: like-quantized tensors only.
+void eval_resize_int8(KernelContext& ctx) {
+  with_node_in_errors(ctx, [&] {
+    require_same_quantization(ctx);
+    const Shape &in = ctx.in(0).shape, &out = ctx.out().shape;
+    const bool linear = ctx.node.attrs.get_string("mode", "nearest") == "linear";
+    const std::optional<ResizeFlags> flags =
+        linear ? bilinear_flags(ctx.node, in, out) : nearest_flags(ctx.node, in, out);
+    if (!flags) fail(ErrorKind::Unsupported, "no TFLite align_corners / half_pixel_centers mode matches this resize");
+    const int8::ResizeOptions options{flags->align_corners, flags->half_pixel_centers};
+    const int8::Nhwc image = nhwc_of(ctx.in(0));
+    const int out_h = static_cast<int>(out[1]), out_w = static_cast<int>(out[2]);
+    const int8_t* x = ctx.in(0).as<int8_t>();
+    int8_t* y = ctx.out().as<int8_t>();
+    if (linear)
+      int8::resize_bilinear(int8::prepare_resize_bilinear(image, out_h, out_w, options), x, y);
+    else
+      int8::resize_nearest(int8::prepare_resize_nearest(image, out_h, out_w, options), x, y);
+  });
 }
 
 void write_tflite_resize(TfliteOpWriter& w, const Node& n) {

@@ -8,9 +8,11 @@
 #include "export/tflite_op_writer.h"
 #include "import/onnx_importer.h"
 #include "import/tflite_importer.h"
+#include "ops/int8_eval.h"
 #include "ops/op_def.h"
 #include "ops/op_util.h"
 #include "ops/permute_util.h"
+#include "runtime/int8/softmax.h"
 #include "runtime/kernel.h"
 
 namespace octet {
@@ -63,9 +65,20 @@ void normalize_block(const float* x, float* y, const Lanes& l, float beta, std::
     }
 }
 
+// TFLite's int8 SOFTMAX, along any axis (the arithmetic is per lane).
+void eval_softmax_int8(KernelContext& ctx) {
+  with_node_in_errors(ctx, [&] {
+    const int8::SoftmaxParams p =
+        int8::prepare_softmax(input_affine(ctx, 0), output_affine(ctx), ctx.node.attrs.get_float("beta", 1.0f));
+    const Lanes l = lanes_of(ctx);
+    int8::softmax(p, ctx.in(0).as<int8_t>(), ctx.out().as<int8_t>(), l.outer, l.axis, l.inner);
+  });
+}
+
 template <bool kLog>
 void eval_softmax(KernelContext& ctx) {
   const TensorView &x = ctx.in(0), &y = ctx.out();
+  if (!kLog && x.dtype == DType::Int8) return eval_softmax_int8(ctx);
   if (x.dtype != DType::Float32) unsupported_dtype(ctx, x.dtype);
   const Lanes l = lanes_of(ctx);
   const float beta = ctx.node.attrs.get_float("beta", 1.0f);

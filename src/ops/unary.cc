@@ -11,9 +11,16 @@
 #include "export/tflite_op_writer.h"
 #include "import/onnx_importer.h"
 #include "import/tflite_importer.h"
+#include "ops/int8_eval.h"
 #include "ops/op_def.h"
 #include "ops/op_util.h"
 #include "ops/permute_util.h"
+#include "runtime/int8/hard_swish.h"
+#include "runtime/int8/leaky_relu.h"
+#include "runtime/int8/logistic.h"
+#include "runtime/int8/prelu.h"
+#include "runtime/int8/quantize.h"
+#include "runtime/int8/tanh.h"
 #include "runtime/kernel.h"
 
 namespace octet {
@@ -45,20 +52,45 @@ void map_each_float(KernelContext& ctx, F f) {
   map_float(ctx, [&](const auto& x) { return x.unaryExpr(f); });
 }
 
+// ---- int8: TFLite's kernels (runtime/int8) ------------------------------------
+
+// Runs an int8 elementwise kernel whose parameters come from the input and
+// output quantization alone: kernel(prepare(input, output), in, out, count).
+template <typename Prepare, typename Kernel>
+void eval_elementwise_int8(KernelContext& ctx, Prepare prepare, Kernel kernel) {
+  with_node_in_errors(ctx, [&] {
+    const auto params = prepare(input_affine(ctx, 0), output_affine(ctx));
+    kernel(params, ctx.in(0).as<int8_t>(), ctx.out().as<int8_t>(), ctx.in(0).element_count());
+  });
+}
+
+// Relu and Clip onto [lo, hi]; defined after the writer's table of the
+// clamps TFLite has activation operators for.
+void eval_clamp_int8(KernelContext& ctx, float lo, float hi);
+
 void eval_relu(KernelContext& ctx) {
+  if (ctx.in(0).dtype == DType::Int8) return eval_clamp_int8(ctx, 0.0f, INFINITY);
   map_float(ctx, [](const auto& x) { return x.max(0.0f); });
 }
 
 void eval_sigmoid(KernelContext& ctx) {
+  if (ctx.in(0).dtype == DType::Int8) return eval_elementwise_int8(ctx, int8::prepare_logistic, int8::logistic);
   map_each_float(ctx, [](float v) { return 1.0f / (1.0f + std::exp(-v)); });
 }
 
 void eval_tanh(KernelContext& ctx) {
+  if (ctx.in(0).dtype == DType::Int8) return eval_elementwise_int8(ctx, int8::prepare_tanh, int8::tanh);
   map_each_float(ctx, [](float v) { return std::tanh(v); });
 }
 
 void eval_leaky_relu(KernelContext& ctx) {
   const float alpha = ctx.node.attrs.get_float("alpha", 0.01f);
+  if (ctx.in(0).dtype == DType::Int8) {
+    const auto prepare = [alpha](int8::Affine in, int8::Affine out) {
+      return int8::prepare_leaky_relu(in, out, alpha);
+    };
+    return eval_elementwise_int8(ctx, prepare, int8::leaky_relu);
+  }
   map_float(ctx, [alpha](const auto& x) { return (x < 0.0f).select(alpha * x, x); });
 }
 
@@ -68,6 +100,7 @@ void eval_hard_sigmoid(KernelContext& ctx) {
 }
 
 void eval_hard_swish(KernelContext& ctx) {
+  if (ctx.in(0).dtype == DType::Int8) return eval_elementwise_int8(ctx, int8::prepare_hard_swish, int8::hard_swish);
   map_float(ctx, [](const auto& x) { return x * (x + 3.0f).max(0.0f).min(6.0f) / 6.0f; });
 }
 
@@ -92,10 +125,17 @@ void clip(const KernelContext& ctx) {
   ArrayMap<T>(ctx.out().as<T>(), n) = ConstArrayMap<T>(ctx.in(0).as<T>(), n).max(lo).min(hi);
 }
 
+// A quantized int8 Clip bounds real values; an unquantized one (ONNX Clip on
+// integers) bounds the integers themselves.
 void eval_clip(KernelContext& ctx) {
   switch (ctx.in(0).dtype) {
     case DType::Float32: clip<float>(ctx); break;
-    case DType::Int8: clip<int8_t>(ctx); break;
+    case DType::Int8:
+      if (is_quantized(ctx))
+        return eval_clamp_int8(ctx, ctx.node.attrs.get_float("min", -INFINITY),
+                               ctx.node.attrs.get_float("max", INFINITY));
+      clip<int8_t>(ctx);
+      break;
     case DType::UInt8: clip<uint8_t>(ctx); break;
     case DType::Int32: clip<int32_t>(ctx); break;
     case DType::Int64: clip<int64_t>(ctx); break;
@@ -113,12 +153,23 @@ void infer_prelu(Graph& g, const Node& n) {
   set_output(g, n, 0, x.dtype, x.shape);
 }
 
+// TFLite's int8 PRELU: the slope is an int8 tensor with its own quantization.
+void eval_prelu_int8(KernelContext& ctx) {
+  with_node_in_errors(ctx, [&] {
+    require_input_dtype(ctx, 1, DType::Int8);
+    const int8::PreluParams p = int8::prepare_prelu(input_affine(ctx, 0), input_affine(ctx, 1), output_affine(ctx));
+    int8::prelu(p, int8::prepare_broadcast_4d(ctx.in(0).shape, ctx.in(1).shape), ctx.in(0).as<int8_t>(),
+                ctx.in(1).as<int8_t>(), ctx.out().as<int8_t>());
+  });
+}
+
 // Walks the input row by row (rows along the last dimension), keeping the
 // offset of the slope element each row starts at; broadcast dimensions of the
 // slope have stride 0, so a row's slopes are either contiguous (step 1) or one
 // value (step 0).
 void eval_prelu(KernelContext& ctx) {
   const TensorView &x = ctx.in(0), &slope = ctx.in(1);
+  if (x.dtype == DType::Int8) return eval_prelu_int8(ctx);
   if (x.dtype != DType::Float32) unsupported_dtype(ctx, x.dtype);
   const int rank = x.rank();
   std::vector<int64_t> slope_strides(rank, 0);
@@ -256,6 +307,35 @@ struct ClampActivation {
 };
 constexpr ClampActivation kClampActivations[] = {
     {0, 6, Activation::Relu6}, {-1, 1, Activation::ReluN1To1}, {0, INFINITY, Activation::Relu}};
+
+// The int8 range of a clamp onto [lo, hi] as written above: a RELU
+// operator's range (quantized like a fused activation), or else MAXIMUM /
+// MINIMUM against the bounds stored like the input, which compare raw codes
+// and so need the input and output quantized alike.
+int8::ActivationRange clamp_range_int8(const KernelContext& ctx, float lo, float hi) {
+  for (const ClampActivation& c : kClampActivations)
+    if (lo == c.lo && hi == c.hi) return int8::quantized_activation_range(c.activation, output_affine(ctx));
+  require_same_quantization(ctx);
+  return {int8_constant_like(lo, output_quant(ctx)), int8_constant_like(hi, output_quant(ctx))};
+}
+
+// TFLite's int8 RELU / RELU6 / RELU_N1_TO_1 (activations.cc ReluX): the input
+// requantized by s_in / s_out, divided in float as TFLite's Prepare does (the
+// exact identity when both are alike), then clamped to the range.
+void eval_clamp_int8(KernelContext& ctx, float lo, float hi) {
+  with_node_in_errors(ctx, [&] {
+    const int8::Affine in = input_affine(ctx, 0), out = output_affine(ctx);
+    int8::check_int8_zero_point(in, "input");
+    int8::check_int8_zero_point(out, "output");
+    const int8::RequantizeParams requantize{int8::quantize_multiplier(in.scale / out.scale), in.zero_point,
+                                            out.zero_point};
+    const int8::ActivationRange range = clamp_range_int8(ctx, lo, hi);
+    const int8_t* x = ctx.in(0).as<int8_t>();
+    int8_t* y = ctx.out().as<int8_t>();
+    for (int64_t i = 0, n = ctx.in(0).element_count(); i < n; ++i)
+      y[i] = int8::clamp_to(range, int8::requantize_value(x[i], requantize));
+  });
+}
 
 void write_tflite_clip(TfliteOpWriter& w, const Node& n) {
   const float lo = n.attrs.get_float("min", -INFINITY), hi = n.attrs.get_float("max", INFINITY);

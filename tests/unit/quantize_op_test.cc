@@ -52,13 +52,14 @@ TEST(QuantizeOp, ToUnsigned) {
             (std::vector<uint8_t>{128, 255, 0, 166}));
 }
 
-TEST(QuantizeOp, RequantizesThroughTheRealValue) {
-  // uint8 (scale 0.1, zp 128) -> int8 (scale 0.2, zp 0): q=133 is 0.5 -> 2.5 -> 3; q=127 is -0.1 -> -0.5 -> -1.
+TEST(QuantizeOp, RequantizesWithTflitesFixedPointMultiplier) {
+  // uint8 (scale 0.1, zp 128) -> int8 (scale 0.2, zp 0), multiplier 0.5: q=133 is 5 * 0.5 = 2.5 -> 3;
+  // q=127 is -1 * 0.5 = -0.5 -> 0 (TFLite's high multiply rounds ties towards +inf).
   const std::vector<uint8_t> q{133, 127, 128, 255};
   EXPECT_EQ(run_one<int8_t>(OpKind::Quantize, DType::UInt8, q,
                             quantize_attrs(DType::Int8, per_tensor(0.2f, 0), per_tensor(0.1f, 128)),
                             per_tensor(0.1f, 128)),
-            (std::vector<int8_t>{3, -1, 0, 64}));
+            (std::vector<int8_t>{3, 0, 0, 64}));
 }
 
 TEST(QuantizeOp, OutputTensorCarriesTheParameters) {
