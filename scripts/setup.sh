@@ -14,7 +14,9 @@ packages=(
   libstb-dev                                # PNG and BMP decoding
   libjpeg-dev                               # JPEG decoding, pixel-identical to Pillow's
   libgemmlowp-dev                           # TFLite's fixed-point arithmetic (int8 engine)
+  libxnnpack-dev libpthreadpool-dev         # XNNPACK: the fast float engine
   libgtest-dev libgmock-dev                 # tests
+  libarmnn-dev libarmnntfliteparser-dev libarmnn-cpuref-backend22  # Arm NN 20.08: second runtime in tests
 )
 
 missing=()

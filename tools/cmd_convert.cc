@@ -21,6 +21,7 @@ struct ConvertOptions {
   std::string model, output, calib, report;
   int64_t calib_count = 0;
   uint64_t seed = 0;
+  int threads = 0;  // 0: one per core
   std::string method = "minmax";
   std::vector<std::string> method_overrides;  // TENSOR=METHOD
   double percentile = 99.99;
@@ -56,6 +57,7 @@ int convert(const ConvertOptions& o) {
   settings.calibration.method = o.method;
   settings.calibration.overrides = parse_overrides(o.method_overrides);
   settings.calibration.observer.percent = o.percentile;
+  settings.calibration.threads = o.threads;
   settings.quant.per_tensor = o.per_tensor;
   settings.quant.all_per_channel = o.per_channel_fc;
   settings.io = quant::parse_io_type(o.io);
@@ -63,8 +65,8 @@ int convert(const ConvertOptions& o) {
 
   Progress progress(progress_options());
   const quant::Conversion c = quant::convert_model(o.model, settings, &progress);
-  spdlog::info("calibrated on {} of {} samples ({} skipped) with {} in {:.1f} s", c.calibration.used,
-               c.calib_listed, c.calibration.skipped, o.method, c.seconds.calibration);
+  spdlog::info("calibrated on {} of {} samples ({} skipped) with {} on {} threads in {:.1f} s", c.calibration.used,
+               c.calib_listed, c.calibration.skipped, o.method, c.calibration.threads, c.seconds.calibration);
   ConvertRecord record{o.model, o.output, &settings, &c, quantization_warnings(c.float_graph, c.quantized.plan)};
   for (const std::string& w : record.warnings) spdlog::warn("{}", w);
 
@@ -94,6 +96,11 @@ Command make_convert_command(CLI::App& parent) {
   app->add_option("--calib-count", o->calib_count, "Use N samples, chosen by a seeded shuffle (default: all)")
       ->check(CLI::NonNegativeNumber);
   app->add_option("--seed", o->seed, "Seed of the subset choice and order (default 0)");
+  app->add_option("--threads", o->threads,
+                  "Calibration threads (default: one per core): N copies of the float engine run samples at "
+                  "once while N more threads decode the next images; the ranges are the same for any N, "
+                  "bit for bit (ema, which depends on the order of samples, still sees them in the set's order)")
+      ->check(CLI::PositiveNumber);
   app->add_option("--method", o->method,
                   "Activation range observer: minmax (TFLite's), ema, percentile, entropy (KL), mse. All are "
                   "single-pass: no image is read twice")

@@ -2,10 +2,17 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+#include <atomic>
 #include <chrono>
+#include <exception>
+#include <functional>
 #include <memory>
+#include <mutex>
 #include <optional>
+#include <thread>
 
+#include "calib/sample_pipeline.h"
 #include "graph/error.h"
 #include "io/model_input.h"
 #include "runtime/engine.h"
@@ -19,10 +26,14 @@ double seconds_since(Clock::time_point start) {
   return std::chrono::duration<double>(Clock::now() - start).count();
 }
 
-// One observed tensor and its observer.
+// One observed tensor and the observer that decides its range. A mergeable
+// observer receives the runners' observers at the end; an ordered one (ema)
+// is fed each sample's BatchStats in sample order, from the record's
+// `ordered` entry number `ordered`.
 struct Slot {
   TensorRange info;
   std::unique_ptr<Observer> observer;
+  int ordered = -1;
 };
 
 // Overrides are typed by users, so a name that calibration would never look
@@ -45,6 +56,7 @@ std::vector<Slot> make_slots(const Graph& graph, const CalibrationOptions& optio
                              std::vector<int>& slot_of) {
   std::vector<Slot> slots;
   slot_of.assign(graph.tensors.size(), -1);
+  int ordered = 0;
   for (int id : calibrated_tensors(graph)) {
     slot_of[id] = static_cast<int>(slots.size());
     Slot slot;
@@ -54,6 +66,9 @@ std::vector<Slot> make_slots(const Graph& graph, const CalibrationOptions& optio
     slot.info.method =
         override_method == options.overrides.end() ? options.method : override_method->second;
     slot.observer = make_observer(slot.info.method, options.observer);
+    if (dynamic_cast<OrderedObserver*>(slot.observer.get())) slot.ordered = ordered++;
+    else if (!dynamic_cast<MergeableObserver*>(slot.observer.get()))
+      fail(ErrorKind::Internal, "observer '" + slot.info.method + "' is neither mergeable nor ordered");
     slots.push_back(std::move(slot));
   }
   check_overrides(graph, slot_of, options);
@@ -67,21 +82,105 @@ void check_set_matches(const Graph& graph, const CalibrationSet& set) {
     fail(ErrorKind::Internal, "calibration set " + set.path + " was listed for other model inputs");
 }
 
-// The sample's input values, or nothing (after a warning) when a file is
-// unusable. Other errors propagate: they would fail every sample alike.
-std::optional<std::vector<Tensor>> load_sample(const Graph& graph, const CalibrationSample& sample,
-                                               const Preprocess& recipe, SkippedInputs& skipped,
-                                               Progress* progress) {
+// A sample's input values, or why its files are unusable.
+struct LoadedSample {
   std::vector<Tensor> values;
+  std::optional<Error> unusable;
+  double seconds = 0.0;
+};
+
+// What folding needs of a run sample: no tensor data.
+struct SampleRecord {
+  std::optional<Error> unusable;
+  std::vector<BatchStats> ordered;  // per ordered slot (Slot::ordered)
+  CalibrationTimings seconds;       // loading, running, observing
+};
+
+// Unusable files (Error(BadInput)) are recorded, to be skipped with a warning
+// in sample order. Other errors propagate: they would fail every sample alike.
+LoadedSample load_sample(const Graph& graph, const CalibrationSample& sample, const Preprocess& recipe) {
+  const Clock::time_point start = Clock::now();
+  LoadedSample loaded;
   try {
     for (size_t i = 0; i < sample.files.size(); ++i)
-      values.push_back(load_model_input(sample.files[i], graph.tensor(graph.inputs[i]), recipe));
+      loaded.values.push_back(load_model_input(sample.files[i], graph.tensor(graph.inputs[i]), recipe));
   } catch (const Error& e) {
     if (e.kind() != ErrorKind::BadInput) throw;
-    skipped.add(e, progress);
-    return std::nullopt;
+    loaded.values.clear();
+    loaded.unusable = e;
   }
-  return values;
+  loaded.seconds = seconds_since(start);
+  return loaded;
+}
+
+// A runner thread's own engine and observers (null for ordered slots).
+class Runner {
+ public:
+  Runner(const Graph& graph, const std::vector<Slot>& slots, const std::vector<int>& slot_of,
+         const CalibrationOptions& options)
+      : engine_(graph), slots_(slots), slot_of_(slot_of) {
+    for (const Slot& slot : slots) {
+      observers_.push_back(slot.ordered < 0 ? make_observer(slot.info.method, options.observer) : nullptr);
+      ordered_count_ += slot.ordered >= 0;
+    }
+  }
+
+  SampleRecord run(LoadedSample& sample) {
+    SampleRecord record;
+    record.seconds.loading = sample.seconds;
+    record.unusable = std::move(sample.unusable);
+    if (record.unusable) return record;
+    const Clock::time_point start = Clock::now();
+    record.ordered.resize(ordered_count_);
+    const TensorObserver feed = [&](int id, const TensorView& value) {
+      const int s = slot_of_[id];
+      if (s < 0) return;
+      const Clock::time_point observe_start = Clock::now();
+      if (observers_[s]) {
+        observers_[s]->observe(value.as<float>(), value.element_count());
+      } else {
+        record.ordered[slots_[s].ordered] =
+            scan_batch(value.as<float>(), value.element_count(), ZeroCount::Skip);
+      }
+      record.seconds.observing += seconds_since(observe_start);
+    };
+    std::vector<const void*> buffers;
+    for (const Tensor& value : sample.values) buffers.push_back(value.data->data());
+    engine_.run(buffers, feed);
+    sample.values.clear();  // the inputs are not needed any longer
+    record.seconds.running = seconds_since(start);
+    return record;
+  }
+
+  const Observer* observer(size_t slot) const { return observers_[slot].get(); }
+
+ private:
+  Engine engine_;
+  const std::vector<Slot>& slots_;
+  const std::vector<int>& slot_of_;
+  std::vector<std::unique_ptr<Observer>> observers_;
+  int ordered_count_ = 0;
+};
+
+// fn(i) for i in [0, count) on `threads` threads; rethrows the first error.
+void for_each_index(size_t count, int threads, const std::function<void(size_t)>& fn) {
+  std::atomic<size_t> next{0};
+  std::mutex mutex;
+  std::exception_ptr error;
+  auto work = [&] {
+    try {
+      for (size_t i = next++; i < count; i = next++) fn(i);
+    } catch (...) {
+      std::lock_guard<std::mutex> lock(mutex);
+      if (!error) error = std::current_exception();
+      next = count;
+    }
+  };
+  std::vector<std::thread> helpers;
+  for (int t = 1; t < threads; ++t) helpers.emplace_back(work);
+  work();
+  for (std::thread& h : helpers) h.join();
+  if (error) std::rethrow_exception(error);
 }
 
 void report_tensor_warnings(const std::vector<TensorRange>& tensors) {
@@ -116,6 +215,11 @@ const TensorRange* CalibrationResult::find(const std::string& name) const {
   return nullptr;
 }
 
+int calibration_threads(const CalibrationOptions& options) {
+  if (options.threads > 0) return options.threads;
+  return std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
+}
+
 CalibrationResult calibrate(const Graph& graph, const CalibrationSet& set,
                             const Preprocess& recipe, const CalibrationOptions& options,
                             Progress* progress) {
@@ -123,32 +227,35 @@ CalibrationResult calibrate(const Graph& graph, const CalibrationSet& set,
   check_set_matches(graph, set);
   std::vector<int> slot_of;
   std::vector<Slot> slots = make_slots(graph, options, slot_of);
-  Engine engine(graph);
-  const TensorObserver feed = [&](int id, const TensorView& value) {
-    if (slot_of[id] < 0) return;
-    Slot& slot = slots[slot_of[id]];
-    slot.observer->observe(value.as<float>(), value.element_count());
-    slot.info.values += static_cast<uint64_t>(value.element_count());
-  };
+  const int64_t count = static_cast<int64_t>(set.samples.size());
+  const int threads = static_cast<int>(std::clamp<int64_t>(count, 1, calibration_threads(options)));
+  std::vector<std::unique_ptr<Runner>> runners;
+  for (int r = 0; r < threads; ++r)
+    runners.push_back(std::make_unique<Runner>(graph, slots, slot_of, options));
 
   CalibrationResult result;
+  result.threads = threads;
   SkippedInputs skipped("calibration sample");
-  if (progress) progress->start("calibrating", static_cast<int64_t>(set.samples.size()));
-  for (const CalibrationSample& sample : set.samples) {
-    const Clock::time_point load_start = Clock::now();
-    std::optional<std::vector<Tensor>> values =
-        load_sample(graph, sample, recipe, skipped, progress);
-    const Clock::time_point run_start = Clock::now();
-    result.seconds.loading += std::chrono::duration<double>(run_start - load_start).count();
-    if (values) {
-      std::vector<const void*> buffers;
-      for (const Tensor& value : *values) buffers.push_back(value.data->data());
-      engine.run(buffers, feed);
-      result.seconds.running += seconds_since(run_start);
+  if (progress) progress->start("calibrating", count);
+  PipelineStages<LoadedSample, SampleRecord> stages;
+  stages.load = [&](int64_t i) { return load_sample(graph, set.samples[i], recipe); };
+  stages.run = [&](int runner, int64_t, LoadedSample& sample) { return runners[runner]->run(sample); };
+  stages.fold = [&](int64_t, SampleRecord& record) {
+    result.seconds.loading += record.seconds.loading;
+    result.seconds.running += record.seconds.running;
+    result.seconds.observing += record.seconds.observing;
+    if (record.unusable) {
+      skipped.add(*record.unusable, progress);
+    } else {
       ++result.used;
+      for (Slot& slot : slots)
+        if (slot.ordered >= 0)
+          static_cast<OrderedObserver&>(*slot.observer).observe_stats(record.ordered[slot.ordered]);
     }
     if (progress) progress->step();
-  }
+  };
+  // Two samples per runner in flight (one running, one loaded) plus one per loader.
+  run_pipeline(count, {threads, threads, 3 * threads}, std::move(stages));
   if (progress) progress->finish();
   result.skipped = skipped.count();
 
@@ -156,15 +263,25 @@ CalibrationResult calibrate(const Graph& graph, const CalibrationSet& set,
     fail(ErrorKind::BadInput, set.path + ": no usable calibration samples (" +
                                   std::to_string(result.skipped) + " skipped)");
   if (result.skipped > 0)
-    spdlog::warn("{} of {} calibration samples skipped as unusable", result.skipped,
-                 set.samples.size());
-  for (Slot& slot : slots) {
+    spdlog::warn("{} of {} calibration samples skipped as unusable", result.skipped, count);
+  // Each tensor's merge and range search (entropy's KL search takes tens of
+  // milliseconds) is independent of the others: spread over the threads too.
+  for_each_index(slots.size(), threads, [&](size_t s) {
+    Slot& slot = slots[s];
+    if (slot.ordered < 0)
+      for (const auto& runner : runners)
+        static_cast<MergeableObserver&>(*slot.observer).merge(*runner->observer(s));
     slot.info.range = slot.observer->range();
     slot.info.nonfinite = slot.observer->nonfinite();
-    result.tensors.push_back(std::move(slot.info));
-  }
+    slot.info.values = static_cast<uint64_t>(result.used * graph.tensor(slot.info.tensor_id).element_count());
+  });
+  for (Slot& slot : slots) result.tensors.push_back(std::move(slot.info));
   report_tensor_warnings(result.tensors);
   result.seconds.total = seconds_since(start);
+  spdlog::debug("calibration: {} samples on {} threads in {:.2f} s; thread-seconds: loading {:.2f}, "
+                "engine {:.2f} (of which observers {:.2f})",
+                count, threads, result.seconds.total, result.seconds.loading, result.seconds.running,
+                result.seconds.observing);
   return result;
 }
 

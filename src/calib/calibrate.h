@@ -6,11 +6,20 @@
 // own observer, made by make_observer(method) with the method of
 // options.overrides[name] if present, else options.method.
 //
-// Memory is flat by design: the driver holds the Engine's buffers (one
-// per tensor, planned once), one observer per tensor (fixed size: a histogram
-// of options.observer.bins bins at most) and the tensors of the ONE sample
-// being run; a sample is loaded, run and dropped before the next is read. The
-// set itself is a list of paths. Nothing is kept per sample.
+// Threads (sample_pipeline.h): options.threads loader threads decode and
+// preprocess samples ahead of as many runner threads, each with its own
+// Engine and its own observers. Order-free observers (all methods but ema) are
+// merged exactly at the end; ema's per-sample BatchStats are fed to one
+// observer in sample order, as are warnings and progress. So every method
+// gives the same result for any number of threads, bit for bit, the same as
+// one thread running the samples in order.
+//
+// Memory is flat by design: the driver holds each runner's Engine buffers (one
+// per tensor, planned once) and observers (fixed size: a histogram of
+// options.observer.bins bins at most), and at most a few samples per thread in
+// flight (loaded inputs waiting to run, small per-sample records waiting to be
+// folded in order). The set itself is a list of paths. Nothing is kept per
+// sample once it has been folded.
 //
 // One pass: every method is single-pass. The histogram methods need no first
 // pass to fix a range, because Histogram (histogram.h) grows its range
@@ -39,7 +48,11 @@ struct CalibrationOptions {
   std::string method = "minmax";               // one of observer_methods()
   std::map<std::string, std::string> overrides;  // tensor name -> method
   ObserverOptions observer;                    // bins, percent, ema constant
+  int threads = 0;  // runner threads (and as many loaders); 0: one per core
 };
+
+// options.threads with 0 resolved to the number of cores (at least 1).
+int calibration_threads(const CalibrationOptions& options);
 
 // What calibration learnt about one tensor.
 struct TensorRange {
@@ -53,16 +66,20 @@ struct TensorRange {
   bool has_finite_values() const { return values > nonfinite; }
 };
 
+// `total` is wall-clock time; the others are summed over threads, so with
+// several threads they can add up to more than `total`.
 struct CalibrationTimings {
-  double total = 0.0;    // seconds, whole calibration
-  double loading = 0.0;  // reading, decoding and preprocessing samples
-  double running = 0.0;  // the float engine, observers included
+  double total = 0.0;      // seconds, whole calibration
+  double loading = 0.0;    // reading, decoding and preprocessing samples
+  double running = 0.0;    // the float engine, observers included
+  double observing = 0.0;  // of `running`, the observers alone
 };
 
 struct CalibrationResult {
   std::vector<TensorRange> tensors;  // every observed tensor, by tensor id
   int64_t used = 0;                  // samples run
   int64_t skipped = 0;               // samples left out as unusable
+  int threads = 1;                   // runner threads used
   CalibrationTimings seconds;
 
   // The entry for tensor `name`, or null when it was not observed.

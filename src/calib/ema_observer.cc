@@ -6,18 +6,19 @@
 // training-time decay 0.999, because calibration sees hundreds of batches, not
 // hundreds of thousands: with 0.999 the first batch would dominate. Compared
 // with minmax, one outlier batch moves the range by only c of its excess.
+// The result depends on the order of batches: calibration feeds it in sample
+// order whatever the number of threads.
 #include "calib/batch_stats.h"
 #include "calib/observer.h"
 
 namespace octet::calib {
 namespace {
 
-class EmaObserver : public Observer {
+class EmaObserver : public OrderedObserver {
  public:
   explicit EmaObserver(float averaging_constant) : c_(averaging_constant) {}
 
-  void observe(const float* data, int64_t n) override {
-    const BatchStats s = scan_batch(data, n);
+  void observe_stats(const BatchStats& s) override {
     nonfinite_ += s.nonfinite;
     if (s.finite == 0) return;  // a batch with nothing finite carries no range
     if (!seen_) {

@@ -8,20 +8,28 @@
 namespace octet::calib {
 namespace {
 
-class MinMaxObserver : public Observer {
+class MinMaxObserver : public MergeableObserver {
  public:
   void observe(const float* data, int64_t n) override {
-    const BatchStats s = scan_batch(data, n);
+    const BatchStats s = scan_batch(data, n, ZeroCount::Skip);
     nonfinite_ += s.nonfinite;
-    if (s.finite == 0) return;
-    range_.min = seen_ ? std::min(range_.min, s.min) : s.min;
-    range_.max = seen_ ? std::max(range_.max, s.max) : s.max;
-    seen_ = true;
+    if (s.finite > 0) add_range({s.min, s.max});
+  }
+  void merge(const Observer& other) override {
+    const auto& o = same_method<MinMaxObserver>(other);
+    nonfinite_ += o.nonfinite_;
+    if (o.seen_) add_range(o.range_);
   }
   QuantRange range() const override { return range_; }
   uint64_t nonfinite() const override { return nonfinite_; }
 
  private:
+  void add_range(QuantRange r) {
+    range_.min = seen_ ? std::min(range_.min, r.min) : r.min;
+    range_.max = seen_ ? std::max(range_.max, r.max) : r.max;
+    seen_ = true;
+  }
+
   QuantRange range_;
   bool seen_ = false;
   uint64_t nonfinite_ = 0;

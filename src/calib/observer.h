@@ -9,13 +9,22 @@
 //   mse         threshold of least expected squared error
 //
 // NaN and +-Inf values are skipped by every observer and counted.
+//
+// Calibration runs samples on several threads (calibrate.h), so every method
+// is one of two kinds: a MergeableObserver (all but ema) gets one instance per
+// thread, merged at the end; an OrderedObserver (ema) depends on the order of
+// batches, but only through each batch's BatchStats, which the threads compute
+// and calibration feeds it in sample order.
 #pragma once
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <typeinfo>
 #include <vector>
 
+#include "calib/batch_stats.h"
 #include "calib/quant_params.h"
+#include "graph/error.h"
 
 namespace octet::calib {
 
@@ -28,6 +37,29 @@ class Observer {
   // NaN/Inf values seen (and skipped) so far.
   virtual uint64_t nonfinite() const = 0;
 };
+
+class MergeableObserver : public Observer {
+ public:
+  // Adds what `other` (made by make_observer with the same method and options)
+  // saw: afterwards this observer reports exactly what one observer fed the
+  // batches of both, in any order, would. Error(Internal) for another method.
+  virtual void merge(const Observer& other) = 0;
+};
+
+class OrderedObserver : public Observer {
+ public:
+  void observe(const float* data, int64_t n) final { observe_stats(scan_batch(data, n, ZeroCount::Skip)); }
+  // The next batch, summarised.
+  virtual void observe_stats(const BatchStats& stats) = 0;
+};
+
+// `other` as the observer type T that merge() needs.
+template <class T>
+const T& same_method(const Observer& other) {
+  const T* same = dynamic_cast<const T*>(&other);
+  if (!same) fail(ErrorKind::Internal, std::string("observer merge across methods: ") + typeid(other).name());
+  return *same;
+}
 
 struct ObserverOptions {
   int bins = 2048;                 // histogram methods

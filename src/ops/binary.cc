@@ -11,6 +11,8 @@
 #include "ops/op_util.h"
 #include "ops/permute_util.h"
 #include "runtime/int8/add_sub.h"
+#include "runtime/int8/binary_fast.h"
+#include "runtime/int8/kernel_choice.h"
 #include "runtime/int8/mul.h"
 #include "runtime/kernel.h"
 
@@ -80,12 +82,13 @@ void eval_binary_int8(KernelContext& ctx) {
     const int8::Broadcast4D shape = int8::prepare_broadcast_4d(ctx.in(0).shape, ctx.in(1).shape);
     const int8_t *in0 = ctx.in(0).as<int8_t>(), *in1 = ctx.in(1).as<int8_t>();
     int8_t* out = ctx.out().as<int8_t>();
+    const bool reference = int8::reference_kernels();  // else the same integers, faster (binary_fast.h)
     if (ctx.node.op == OpKind::Add)
-      int8::add(int8::prepare_add(a, b, y, activation), shape, in0, in1, out);
+      (reference ? int8::add : int8::add_fast)(int8::prepare_add(a, b, y, activation), shape, in0, in1, out);
     else if (ctx.node.op == OpKind::Sub)
-      int8::sub(int8::prepare_sub(a, b, y, activation), shape, in0, in1, out);
+      (reference ? int8::sub : int8::sub_fast)(int8::prepare_sub(a, b, y, activation), shape, in0, in1, out);
     else
-      int8::mul(int8::prepare_mul(a, b, y, activation), shape, in0, in1, out);
+      (reference ? int8::mul : int8::mul_fast)(int8::prepare_mul(a, b, y, activation), shape, in0, in1, out);
   });
 }
 

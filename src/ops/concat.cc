@@ -9,6 +9,7 @@
 #include "ops/op_util.h"
 #include "ops/permute_util.h"
 #include "runtime/int8/concatenation.h"
+#include "runtime/int8/vector_blocks.h"
 
 namespace octet {
 namespace {
@@ -54,7 +55,7 @@ void eval_concat_int8(KernelContext& ctx, int axis) {
     int8_t* out = ctx.out().as<int8_t>();
     int8::concatenation(p, inputs.data(), out);
     const int8::ActivationRange range = int8::quantized_activation_range(activation_of(ctx.node), output_affine(ctx));
-    for (int64_t i = 0, n = ctx.out().element_count(); i < n; ++i) out[i] = int8::clamp_to(range, out[i]);
+    int8::update_blocked(out, ctx.out().element_count(), [range](int8_t v) { return int8::clamp_to(range, v); });
   });
 }
 

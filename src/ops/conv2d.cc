@@ -18,7 +18,9 @@
 #include "ops/op_util.h"
 #include "runtime/gemm.h"
 #include "runtime/int8/conv2d.h"
+#include "runtime/int8/conv2d_depthwise.h"
 #include "runtime/int8/conv2d_gemm.h"
+#include "runtime/int8/kernel_choice.h"
 #include "runtime/kernel.h"
 
 namespace octet {
@@ -139,14 +141,18 @@ int8::Conv2DParams prepare_conv2d_int8(const KernelContext& ctx) {
 }
 
 // Convolutions with several input channels per group go through the GEMM
-// (conv2d_gemm.h, the same integers); a depthwise one has too little work per
-// output for a matrix product and runs the direct reference loop.
+// (conv2d_gemm.h); a depthwise one has too little work per output for a
+// matrix product and runs a direct loop (conv2d_depthwise.h). Both compute
+// the reference's integers, which int8::set_reference_kernels(true) runs
+// instead.
 void eval_conv2d_int8(KernelContext& ctx) {
   with_node_in_errors(ctx, [&] {
     const int8::Conv2DParams p = prepare_conv2d_int8(ctx);
     const bool depthwise = p.input.c == p.groups;
-    (depthwise ? int8::conv2d : int8::conv2d_gemm)(p, ctx.in(0).as<int8_t>(), ctx.in(1).as<int8_t>(),
-                                                   int32_bias(ctx, 2), ctx.out().as<int8_t>());
+    const auto kernel = int8::reference_kernels() ? int8::conv2d
+                        : depthwise               ? int8::conv2d_depthwise
+                                                  : int8::conv2d_gemm;
+    kernel(p, ctx.in(0).as<int8_t>(), ctx.in(1).as<int8_t>(), int32_bias(ctx, 2), ctx.out().as<int8_t>());
   });
 }
 

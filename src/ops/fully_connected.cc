@@ -15,6 +15,8 @@
 #include "ops/op_util.h"
 #include "runtime/gemm.h"
 #include "runtime/int8/fully_connected.h"
+#include "runtime/int8/fully_connected_fast.h"
+#include "runtime/int8/kernel_choice.h"
 #include "runtime/kernel.h"
 
 namespace octet {
@@ -51,8 +53,9 @@ int8::FullyConnectedParams prepare_fully_connected_int8(const KernelContext& ctx
 void eval_fully_connected_int8(KernelContext& ctx) {
   with_node_in_errors(ctx, [&] {
     const int8::FullyConnectedParams p = prepare_fully_connected_int8(ctx);
-    int8::fully_connected(p, ctx.in(0).as<int8_t>(), ctx.in(1).as<int8_t>(), int32_bias(ctx, 2),
-                          ctx.out().as<int8_t>());
+    // fully_connected_fast.h computes the reference's integers, faster.
+    (int8::reference_kernels() ? int8::fully_connected : int8::fully_connected_fast)(
+        p, ctx.in(0).as<int8_t>(), ctx.in(1).as<int8_t>(), int32_bias(ctx, 2), ctx.out().as<int8_t>());
   });
 }
 

@@ -16,7 +16,9 @@
 #include "ops/int8_eval.h"
 #include "ops/op_def.h"
 #include "ops/op_util.h"
+#include "runtime/int8/kernel_choice.h"
 #include "runtime/int8/pooling.h"
+#include "runtime/int8/pooling_fast.h"
 #include "runtime/kernel.h"
 
 namespace octet {
@@ -160,7 +162,9 @@ int8::PoolParams prepare_pool_int8(const KernelContext& ctx) {
 void eval_pool_int8(KernelContext& ctx) {
   with_node_in_errors(ctx, [&] {
     const int8::PoolParams p = prepare_pool_int8(ctx);
-    const auto pool = ctx.node.op == OpKind::AvgPool2D ? int8::average_pool : int8::max_pool;
+    // max_pool_fast (pooling_fast.h) computes the reference's codes, faster.
+    const auto max_pool = int8::reference_kernels() ? int8::max_pool : int8::max_pool_fast;
+    const auto pool = ctx.node.op == OpKind::AvgPool2D ? int8::average_pool : max_pool;
     pool(p, ctx.in(0).as<int8_t>(), ctx.out().as<int8_t>());
   });
 }

@@ -16,6 +16,7 @@
 #include "ops/permute_util.h"
 #include "ops/op_util.h"
 #include "runtime/int8/fixed_point.h"
+#include "runtime/int8/kernel_choice.h"
 
 namespace octet {
 
@@ -82,11 +83,22 @@ void requantize_into(const In* x, int64_t count, const QuantParams& in, const Qu
       int8::quantize_multiplier(static_cast<double>(in.scales[0]) / static_cast<double>(out.scales[0]));
   const int32_t in_zero_point = static_cast<int32_t>(in.zero_points[0]);
   const int64_t lowest = std::numeric_limits<Out>::lowest(), highest = std::numeric_limits<Out>::max();
-  for (int64_t i = 0; i < count; ++i) {
-    const int64_t q = int64_t{int8::multiply_by_quantized_multiplier(int32_t{x[i]} - in_zero_point, m)} +
-                      out.zero_points[0];
-    y[i] = static_cast<Out>(std::min(std::max(q, lowest), highest));
+  const auto requantize = [&](int32_t code) {
+    const int64_t q = int64_t{int8::multiply_by_quantized_multiplier(code - in_zero_point, m)} + out.zero_points[0];
+    return static_cast<Out>(std::min(std::max(q, lowest), highest));
+  };
+  // An 8-bit input has 256 codes: the fast kernels look each element up in a
+  // table of all their results (the same integers) once there are more.
+  if constexpr (sizeof(In) == 1) {
+    constexpr int kCodes = 256, first = std::numeric_limits<In>::lowest();
+    if (count > kCodes && !int8::reference_kernels()) {
+      Out table[kCodes];
+      for (int i = 0; i < kCodes; ++i) table[i] = requantize(first + i);
+      for (int64_t i = 0; i < count; ++i) y[i] = table[x[i] - first];
+      return;
+    }
   }
+  for (int64_t i = 0; i < count; ++i) y[i] = requantize(x[i]);
 }
 
 // Calls f(T{}) with the C++ type of a quantized dtype.

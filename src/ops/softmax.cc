@@ -12,6 +12,7 @@
 #include "ops/op_def.h"
 #include "ops/op_util.h"
 #include "ops/permute_util.h"
+#include "runtime/int8/log_softmax.h"
 #include "runtime/int8/softmax.h"
 #include "runtime/kernel.h"
 
@@ -75,10 +76,20 @@ void eval_softmax_int8(KernelContext& ctx) {
   });
 }
 
+// TFLite's int8 LOG_SOFTMAX (reference kernel), along any axis.
+void eval_log_softmax_int8(KernelContext& ctx) {
+  with_node_in_errors(ctx, [&] {
+    const int8::LogSoftmaxParams p = int8::prepare_log_softmax(
+        input_affine(ctx, 0), output_affine(ctx), ctx.node.attrs.get_float("beta", 1.0f));
+    const Lanes l = lanes_of(ctx);
+    int8::log_softmax(p, ctx.in(0).as<int8_t>(), ctx.out().as<int8_t>(), l.outer, l.axis, l.inner);
+  });
+}
+
 template <bool kLog>
 void eval_softmax(KernelContext& ctx) {
   const TensorView &x = ctx.in(0), &y = ctx.out();
-  if (!kLog && x.dtype == DType::Int8) return eval_softmax_int8(ctx);
+  if (x.dtype == DType::Int8) return kLog ? eval_log_softmax_int8(ctx) : eval_softmax_int8(ctx);
   if (x.dtype != DType::Float32) unsupported_dtype(ctx, x.dtype);
   const Lanes l = lanes_of(ctx);
   const float beta = ctx.node.attrs.get_float("beta", 1.0f);

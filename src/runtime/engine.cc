@@ -4,6 +4,7 @@
 
 #include "graph/error.h"
 #include "ops/op_def.h"
+#include "runtime/xnn/operator.h"
 
 namespace octet {
 
@@ -12,7 +13,7 @@ void unsupported_dtype(const KernelContext& ctx, DType dtype) {
                                    "): no kernel for dtype " + dtype_name(dtype));
 }
 
-Engine::Engine(const Graph& graph)
+Engine::Engine(const Graph& graph, EngineOptions options)
     : graph_(graph), buffers_(graph.tensors.size()), views_(graph.tensors.size()) {
   for (size_t t = 0; t < graph.tensors.size(); ++t) {
     const Tensor& tensor = graph.tensors[t];
@@ -23,10 +24,36 @@ Engine::Engine(const Graph& graph)
     if (tensor.is_constant()) {
       view.data = const_cast<uint8_t*>(tensor.data->data());  // kernels never write inputs
     } else {
-      // Separate buffers per tensor keep every intermediate observable.
-      buffers_[t].resize(std::max<size_t>(tensor.byte_size(), 1));
+      // Separate buffers per tensor keep every intermediate observable; XNNPACK
+      // may read a little past the end of the ones it reads.
+      buffers_[t].resize(tensor.byte_size() + xnn::kReadPastEnd);
       view.data = buffers_[t].data();
     }
+  }
+  if (!options.reference) make_fast_operators(options.threads);
+}
+
+Engine::~Engine() = default;
+
+static bool is_float_node(const Graph& graph, const Node& node) {
+  for (const std::vector<int>* tensors : {&node.inputs, &node.outputs})
+    for (int t : *tensors)
+      if (t != kNoTensor && graph.tensor(t).dtype != DType::Float32) return false;
+  return true;
+}
+
+// The buffers are final by now, so each operator is set up on them once.
+void Engine::make_fast_operators(int threads) {
+  pool_ = std::make_unique<xnn::ThreadPool>(threads);
+  fast_.resize(graph_.nodes.size());
+  for (size_t i = 0; i < graph_.nodes.size(); ++i) {
+    const Node& node = graph_.nodes[i];
+    if (!is_float_node(graph_, node)) continue;
+    xnn::Mapped mapped = xnn::map_node({graph_, node, views_, pool_->get()});
+    if (mapped.op)
+      fast_[i] = std::move(mapped.op);
+    else
+      fallbacks_.push_back({node.name, node.op, mapped.refusal});
   }
 }
 
@@ -47,9 +74,14 @@ std::vector<TensorView> Engine::run(const std::vector<const void*>& inputs,
     std::memcpy(buffers_[t].data(), inputs[i], graph_.tensors[t].byte_size());
     if (observer) observer(t, views_[t]);
   }
-  for (const Node& node : graph_.nodes) {
-    KernelContext ctx = make_context(node, views_);
-    op_def(node.op).eval(ctx);
+  for (size_t i = 0; i < graph_.nodes.size(); ++i) {
+    const Node& node = graph_.nodes[i];
+    if (i < fast_.size() && fast_[i]) {
+      fast_[i]->run(pool_->get());
+    } else {
+      KernelContext ctx = make_context(node, views_);
+      op_def(node.op).eval(ctx);
+    }
     if (observer)
       for (int t : node.outputs) observer(t, views_[t]);
   }

@@ -1,10 +1,15 @@
-// The reference engine: runs an IR graph node by node with each op's
-// reference kernel, float or integer (an op's kernel dispatches on the dtypes
-// it is given, as TFLite's do), so one engine runs the float model during
-// calibration and the int8 model octet writes. Buffers are planned once per graph and reused across runs;
-// an observer can see every tensor a node produces (calibration needs that).
+// The engine: runs an IR graph node by node with each op's reference kernel,
+// float or integer (an op's kernel dispatches on the dtypes it is given, as
+// TFLite's do), so one engine runs the float model during calibration and the
+// int8 model octet writes. Float nodes that XNNPACK can compute run on an
+// XNNPACK operator made once at construction instead (runtime/xnn), unless
+// the options ask for the reference kernels. Buffers are planned once per
+// graph and reused across runs; an observer can see every tensor a node
+// produces (calibration needs that).
 #pragma once
 #include <functional>
+#include <memory>
+#include <string>
 #include <vector>
 
 #include "graph/graph.h"
@@ -12,22 +17,55 @@
 
 namespace octet {
 
+namespace xnn {
+class Operator;
+class ThreadPool;
+}  // namespace xnn
+
+struct EngineOptions {
+  // Every node through its reference kernel (OpDef::eval): the oracle the
+  // XNNPACK path is tested against.
+  bool reference = false;
+  // Threads for the XNNPACK operators; 1 runs them on the calling thread.
+  int threads = 1;
+};
+
+// A float node the XNNPACK path leaves to the reference kernel, and why.
+struct ReferenceFallback {
+  std::string node;
+  OpKind op;
+  std::string reason;
+};
+
 // Called after each node with the id of every tensor it produced and its data.
 using TensorObserver = std::function<void(int tensor_id, const TensorView& value)>;
 
 class Engine {
  public:
-  explicit Engine(const Graph& graph);
+  // The graph must outlive the Engine.
+  explicit Engine(const Graph& graph, EngineOptions options = {});
+  ~Engine();
+  Engine(const Engine&) = delete;
+  Engine& operator=(const Engine&) = delete;
 
   // Inputs in graph-input order, each with the input's dtype and element count.
   // Returns the graph outputs (views valid until the next run).
   std::vector<TensorView> run(const std::vector<const void*>& inputs,
                               const TensorObserver& observer = nullptr);
 
+  // The float nodes that run on their reference kernel although the XNNPACK
+  // path is on (empty when it is off).
+  const std::vector<ReferenceFallback>& reference_fallbacks() const { return fallbacks_; }
+
  private:
+  void make_fast_operators(int threads);
+
   const Graph& graph_;
   std::vector<std::vector<uint8_t>> buffers_;  // one per tensor id; empty for constants
   std::vector<TensorView> views_;
+  std::unique_ptr<xnn::ThreadPool> pool_;
+  std::vector<std::unique_ptr<xnn::Operator>> fast_;  // per node; null runs the reference kernel
+  std::vector<ReferenceFallback> fallbacks_;
 };
 
 // Evaluates one node whose inputs are all constant, making its outputs

@@ -480,4 +480,101 @@ TEST(CliRun, Int8ModelGetsQuantizedImagesAndGivesRawOrRealOutputs) {
   EXPECT_EQ(run_top1(model, image, ""), argmax);
 }
 
+// --- octet convert ------------------------------------------------------------
+
+TEST(CliConvert, SampleToInt8WithReportAndSameBytesTwice) {
+  const fs::path out = temp_dir() / "sample_int8.tflite", again = temp_dir() / "sample_int8_again.tflite";
+  const fs::path report = temp_dir() / "sample_int8.json";
+  Result r = octet("-q convert " + kSample + " --calib " + kSampleImages + " --std 255 -o " + out.string() +
+                   " --report " + report.string());
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(r.err, "");
+  r = octet("-q convert " + kSample + " --calib " + kSampleImages + " --std 255 -o " + again.string());
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(slurp(out), slurp(again)) << "identical input and flags must give identical bytes";
+
+  const nlohmann::json j = nlohmann::json::parse(slurp(report));
+  EXPECT_EQ(j["output"]["bytes"], fs::file_size(out));
+  EXPECT_EQ(j["model"]["ops"]["BatchNormalization"], 10);
+  EXPECT_FALSE(j["output"]["ops"].contains("TRANSPOSE"));
+  EXPECT_FALSE(j["output"]["ops"].contains("QUANTIZE"));  // int8 I/O by default
+  EXPECT_EQ(j["calibration"]["used"], 100);
+  EXPECT_EQ(j["settings"]["method"], "minmax");
+  ASSERT_FALSE(j["activations"].empty());
+  for (const auto& a : j["activations"]) {
+    EXPECT_GT(a["scale"].get<double>(), 0) << a;
+    EXPECT_GE(a["zero_point"].get<int>(), -128) << a;
+    EXPECT_LE(a["zero_point"].get<int>(), 127) << a;
+  }
+  EXPECT_TRUE(j["seconds"].contains("calibration"));
+
+  // The int8 file is as accurate as the float model on the bundled images.
+  r = octet("-q eval " + kSample + " " + out.string() + " --data " + kSampleImages + " --std 255 --json " +
+            (temp_dir() / "sample_eval.json").string());
+  ASSERT_EQ(r.code, 0) << r.err;
+  const nlohmann::json e = nlohmann::json::parse(slurp(temp_dir() / "sample_eval.json"));
+  EXPECT_GE(e["int8"]["top1"].get<double>(), e["float"]["top1"].get<double>() - 2.0);
+  EXPECT_GE(e["agreement"].get<double>(), 95.0);
+}
+
+TEST(CliConvert, IoTypesAndSubset) {
+  for (const std::string io : {"uint8", "float"}) {
+    const fs::path out = temp_dir() / ("sample_" + io + ".tflite");
+    const fs::path report = temp_dir() / ("sample_" + io + ".json");
+    Result r = octet("-q convert " + kSample + " --calib " + kSampleImages + " --std 255 --calib-count 10 --seed 3 "
+                     "--method percentile --io " + io + " -o " + out.string() + " --report " + report.string());
+    ASSERT_EQ(r.code, 0) << r.err;
+    const nlohmann::json j = nlohmann::json::parse(slurp(report));
+    EXPECT_EQ(j["calibration"]["used"], 10);
+    EXPECT_EQ(j["output"]["ops"]["QUANTIZE"], io == "uint8" ? 2 : 1) << io;
+    EXPECT_EQ(j["output"]["ops"].value("DEQUANTIZE", 0), io == "float" ? 1 : 0) << io;
+    r = octet("inspect --json " + out.string());
+    ASSERT_EQ(r.code, 0) << r.err;
+    const nlohmann::json inspect = nlohmann::json::parse(r.out);
+    EXPECT_EQ(inspect["inputs"][0]["dtype"], io == "uint8" ? "uint8" : "float32") << r.out;
+  }
+}
+
+// --threads changes nothing in the file, for an order-free method and for
+// ema, whose ranges depend on the order of the samples.
+TEST(CliConvert, ThreadCountDoesNotChangeTheFile) {
+  for (const std::string method : {"entropy", "ema"}) {
+    std::vector<std::string> files;
+    for (const std::string threads : {"1", "3"}) {
+      const fs::path out = temp_dir() / ("sample_" + method + "_t" + threads + ".tflite");
+      const Result r = octet("-q convert " + kSample + " --calib " + kSampleImages + " --std 255 --calib-count 40 "
+                             "--method " + method + " --threads " + threads + " -o " + out.string());
+      ASSERT_EQ(r.code, 0) << r.err;
+      files.push_back(slurp(out));
+    }
+    EXPECT_EQ(files[0], files[1]) << method;
+  }
+  const fs::path out = temp_dir() / "never.tflite";
+  EXPECT_EQ(octet("convert " + kSample + " --calib " + kSampleImages + " -o " + out.string() + " --threads 0").code, 2);
+}
+
+TEST(CliConvert, NoUsableImageIsAnErrorAndWritesNothing) {
+  const fs::path bad = temp_dir() / "bad_images";
+  fs::create_directories(bad / "0");
+  write_file(bad / "0" / "broken.png", "not a png");
+  const fs::path out = temp_dir() / "never.tflite";
+  const Result r = octet("convert " + kSample + " --calib " + bad.string() + " --std 255 -o " + out.string());
+  EXPECT_EQ(r.code, 6) << r.err;
+  EXPECT_NE(r.err.find("broken.png"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("no usable calibration samples"), std::string::npos) << r.err;
+  EXPECT_FALSE(fs::exists(out));
+}
+
+TEST(CliConvert, UsageErrors) {
+  const fs::path out = temp_dir() / "never.tflite";
+  EXPECT_EQ(octet("convert " + kSample + " -o " + out.string()).code, 2);  // no --calib
+  EXPECT_EQ(octet("convert " + kSample + " --calib " + kSampleImages + " -o " + out.string() + " --io int4").code, 2);
+  EXPECT_EQ(octet("convert " + kSample + " --calib " + kSampleImages + " -o " + out.string() + " --method best").code, 2);
+  const Result r = octet("convert " + kSample + " --calib " + kSampleImages + " --std 255 -o " + out.string() +
+                         " --method-for nosuchtensor=entropy");
+  EXPECT_EQ(r.code, 2) << r.err;
+  EXPECT_NE(r.err.find("nosuchtensor"), std::string::npos) << r.err;
+  EXPECT_FALSE(fs::exists(out));
+}
+
 }  // namespace

@@ -2,11 +2,14 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <string>
 #include <vector>
 
 #include "eval/metrics.h"
 #include "graph/error.h"
+#include "runtime/engine.h"
+#include "tfjs_runner.h"
 
 namespace octet::tfjs {
 namespace {
@@ -51,6 +54,7 @@ void OutputAgreement::add(const TensorView& ours, const TensorView& theirs) {
     const double steps = std::fabs(static_cast<double>(a[i]) - b[i]) / step;
     worst_steps_ = std::max(worst_steps_, steps);
     if (steps <= tolerance) ++within_;
+    if (steps < 0.5) ++identical_;  // the same step, also for dequantized floats
   }
   elements_ += static_cast<int64_t>(a.size());
 }
@@ -61,6 +65,35 @@ double OutputAgreement::top1_agreement() const {
 
 double OutputAgreement::within_tolerance() const {
   return elements_ ? static_cast<double>(within_) / static_cast<double>(elements_) : 0.0;
+}
+
+double OutputAgreement::identical() const {
+  return elements_ ? static_cast<double>(identical_) / static_cast<double>(elements_) : 0.0;
+}
+
+std::string OutputAgreement::summary() const {
+  char text[200];
+  std::snprintf(text, sizeof text,
+                "top-1 agreement %6.2f %%, identical %7.3f %%, within %g steps %7.3f %%, worst %g steps (%lld sets)",
+                100 * top1_agreement(), 100 * identical(), tolerance_steps_, 100 * within_tolerance(), worst_steps_,
+                static_cast<long long>(sets_));
+  return text;
+}
+
+std::vector<OutputAgreement> agreement_with_engine(const Graph& graph, const std::vector<std::vector<Tensor>>& inputs,
+                                                   const std::vector<std::vector<Tensor>>& theirs,
+                                                   double tolerance_steps, double float_step) {
+  if (theirs.size() != inputs.size()) fail(ErrorKind::Internal, "the other runtime gave another number of sets");
+  std::vector<OutputAgreement> agreements(graph.outputs.size(), OutputAgreement(tolerance_steps, float_step));
+  Engine engine(graph);
+  for (size_t s = 0; s < inputs.size(); ++s) {
+    std::vector<const void*> data;
+    for (const Tensor& t : inputs[s]) data.push_back(t.data->data());
+    const std::vector<TensorView> ours = engine.run(data);
+    if (theirs[s].size() != ours.size()) fail(ErrorKind::Internal, "the other runtime gave another number of outputs");
+    for (size_t k = 0; k < ours.size(); ++k) agreements[k].add(ours[k], view_of(theirs[s][k]));
+  }
+  return agreements;
 }
 
 }  // namespace octet::tfjs

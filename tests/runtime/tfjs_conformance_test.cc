@@ -120,47 +120,13 @@ TEST(TfjsHarness, ARejectedModelIsAOneLineError) {
   }
 }
 
-// Seeded float inputs in [-range, range) for a graph with one float input.
-std::vector<tfjs::TensorSet> seeded_float_sets(const Graph& graph, int count, float range) {
-  const Tensor& input = graph.tensor(graph.inputs[0]);
-  std::vector<tfjs::TensorSet> sets;
-  for (int s = 0; s < count; ++s) {
-    std::vector<float> values = seeded_values(input.element_count(), 100 + s);
-    for (float& v : values) v *= range;
-    sets.push_back({make_constant<float>(input.name, input.shape, values)});
-  }
-  return sets;
-}
-
-// Seeded int8 inputs covering the whole range, for a graph with one int8 input.
-std::vector<tfjs::TensorSet> seeded_int8_sets(const Graph& graph, int count) {
-  const Tensor& input = graph.tensor(graph.inputs[0]);
-  std::vector<tfjs::TensorSet> sets;
-  for (int s = 0; s < count; ++s) {
-    std::vector<int8_t> values;
-    for (float v : seeded_values(input.element_count(), 200 + s))
-      values.push_back(static_cast<int8_t>(std::clamp(std::lround(v * 128), -128L, 127L)));
-    Tensor t = make_constant<int8_t>(input.name, input.shape, values);
-    t.quant = input.quant;
-    sets.push_back({std::move(t)});
-  }
-  return sets;
-}
-
 // Runs the graph in octet's Engine and its written file in TFLite on the same
 // inputs; one agreement per graph output, with a tolerance of 2 steps.
 // `float_step`: the step of float (dequantized) outputs.
 std::vector<tfjs::OutputAgreement> compare_with_tflite(const Graph& graph, const std::vector<tfjs::TensorSet>& inputs,
                                                        double float_step = 0.0) {
-  const std::vector<tfjs::TensorSet> theirs = tfjs::run_tflite(write_tflite(graph, "octet test"), inputs);
-  std::vector<tfjs::OutputAgreement> agreements(graph.outputs.size(), tfjs::OutputAgreement(2, float_step));
-  Engine engine(graph);
-  for (size_t s = 0; s < inputs.size(); ++s) {
-    const std::vector<TensorView> ours = engine.run({inputs[s][0].data->data()});
-    if (theirs[s].size() != ours.size()) fail(ErrorKind::Internal, "TFLite gave another number of outputs");
-    for (size_t k = 0; k < ours.size(); ++k) agreements[k].add(ours[k], tfjs::view_of(theirs[s][k]));
-  }
-  return agreements;
+  return tfjs::agreement_with_engine(graph, inputs, tfjs::run_tflite(write_tflite(graph, "octet test"), inputs), 2,
+                                     float_step);
 }
 
 // TFLite's XNNPACK delegate runs the int8 convolutions, fully connected
@@ -179,33 +145,6 @@ TEST(TfjsInt8, QuantizedClassifierLogitsWithinTwoStepsSameTop1) {
   const tfjs::OutputAgreement& probabilities = agreements[1];
   EXPECT_EQ(logits.within_tolerance(), 1.0) << "worst: " << logits.worst_steps() << " steps";
   EXPECT_EQ(probabilities.top1_agreement(), 1.0);
-}
-
-// int8 in, int8 out (no Quantize / Dequantize at the edges): convolution with
-// per-channel weights and a fused ReLU, max pooling, fully connected.
-Graph int8_edges_graph() {
-  Graph g;
-  int y = add_input(g, "pixels", {1, 6, 6, 3}, DType::Int8, per_tensor(0.02f, -3));
-  Attributes conv = attrs_of({{"strides", std::vector<int64_t>{1, 1}}, {"dilations", std::vector<int64_t>{1, 1}},
-                              {"pads", std::vector<int64_t>{0, 0, 0, 0}}, {"group", int64_t{1}},
-                              {"activation", std::string("relu")}});
-  y = add(g, OpKind::Conv2D, "conv",
-          {y, int8_weights(g, "conv/weights", {4, 3, 3, 3}, per_channel(kConvScales)),
-           int32_bias(g, "conv/bias", 4, 0.02f, kConvScales)},
-          conv);
-  y = quantized(g, y, per_tensor(0.03f, -128));
-  y = add(g, OpKind::MaxPool2D, "pool", {y},
-          attrs_of({{"kernel", std::vector<int64_t>{2, 2}}, {"strides", std::vector<int64_t>{2, 2}},
-                    {"dilations", std::vector<int64_t>{1, 1}}, {"pads", std::vector<int64_t>{0, 0, 0, 0}}}));
-  y = quantized(g, y, per_tensor(0.03f, -128));
-  y = quantized(g, add(g, OpKind::Reshape, "flatten", {y}, attrs_of({{"shape", std::vector<int64_t>{1, 16}}})),
-                per_tensor(0.03f, -128));
-  g.outputs = {quantized(g,
-                         add(g, OpKind::FullyConnected, "logits",
-                             {y, int8_weights(g, "fc/weights", {10, 16}, per_tensor(0.01f, 0)),
-                              int32_bias(g, "fc/bias", 10, 0.03f, {0.01f})}),
-                         per_tensor(0.05f, 3))};
-  return g;
 }
 
 TEST(TfjsInt8, Int8EdgesWithinTwoSteps) {

@@ -10,11 +10,8 @@
 
 #include <cstdio>
 
-#include "import/load_model.h"
-#include "io/model_input.h"
-#include "models/shared_classifiers.h"
+#include "converted_model_inputs.h"
 #include "output_agreement.h"
-#include "runtime/engine.h"
 #include "tfjs_runner.h"
 
 namespace octet {
@@ -33,26 +30,10 @@ TEST_P(TfjsConverted, Int8EngineAgreesWithTflite) {
   require_shared();
   if (IsSkipped() || HasFatalFailure()) return;
   const Classifier& c = GetParam();
-  const std::filesystem::path path = converted_model_path(c);
-  ASSERT_TRUE(std::filesystem::exists(path)) << path << " missing: quantized_models_test writes it";
-  const Graph graph = load_model(path.string());
-  ASSERT_EQ(graph.inputs.size(), 1u);
-  const Tensor& input = graph.tensor(graph.inputs[0]);
-  const Preprocess recipe = parse_preprocess(c.flags, input.shape);
-  const std::vector<LabeledImage> images = split_images(labelled_images(c), 100, kImages).eval;
-  std::vector<tfjs::TensorSet> sets;
-  for (const LabeledImage& image : images) sets.push_back({load_model_input(image.path, input, recipe)});
-
-  const std::vector<tfjs::TensorSet> theirs = tfjs::run_tflite_file(path.string(), sets);
-  tfjs::OutputAgreement agreement(2);
-  Engine engine(graph);
-  for (size_t s = 0; s < sets.size(); ++s) {
-    const TensorView ours = engine.run({sets[s][0].data->data()})[0];
-    agreement.add(ours, tfjs::view_of(theirs[s][0]));
-  }
-  std::printf("[ tfjs  ] %-45s top-1 agreement %6.2f %%, within 2 steps %7.3f %%, worst %g steps (%lld images)\n",
-              c.model, 100 * agreement.top1_agreement(), 100 * agreement.within_tolerance(), agreement.worst_steps(),
-              static_cast<long long>(agreement.sets()));
+  const ConvertedModel m = load_converted_model(c, kImages);
+  const tfjs::OutputAgreement agreement =
+      tfjs::agreement_with_engine(m.graph, m.inputs, tfjs::run_tflite_file(m.path.string(), m.inputs), 2)[0];
+  std::printf("[ tfjs  ] %-45s %s\n", c.model, agreement.summary().c_str());
   EXPECT_GE(agreement.top1_agreement(), 0.97);
   EXPECT_GE(agreement.within_tolerance(), 0.99);
 }

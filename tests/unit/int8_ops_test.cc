@@ -380,6 +380,15 @@ TEST(Int8Ops, SoftmaxAlongInnerAndMiddleAxes) {
   }
 }
 
+TEST(Int8Ops, LogSoftmaxAlongInnerAndMiddleAxes) {
+  for (int64_t axis : {-1, 1}) {
+    Twins t;
+    const int x = t.input({2, 5, 3}, 27, -6.0f, 6.0f);
+    t.op(OpKind::LogSoftmax, "log_softmax", {x}, attrs_of({{"axis", axis}}), per_tensor(16.0f / 256, 127));
+    t.expect_within(1);
+  }
+}
+
 TEST(Int8Ops, SigmoidAndTanh) {
   Twins sigmoid, tanh;
   sigmoid.op(OpKind::Sigmoid, "sigmoid", {sigmoid.input({40}, 23, -6.0f, 6.0f)}, {}, per_tensor(1.0f / 256, -128));

@@ -2,8 +2,11 @@
 // activations with per-tensor parameters, int8 weights with per-channel
 // parameters on axis 0, int32 biases at input scale * weight scale,
 // Quantize / Dequantize at the edges. Shared by the TFLite writer tests and
-// the conformance tests that run the written file in the TFLite interpreter.
+// the conformance tests that run the written file in other runtimes (TFLite,
+// Arm NN), with seeded input sets for them.
 #pragma once
+#include <algorithm>
+#include <cmath>
 #include <string>
 #include <vector>
 
@@ -109,6 +112,63 @@ inline Graph unsigned_edges_graph() {
   g.outputs = {add(g, OpKind::Quantize, "to_uint8", {y},
                    quantize_attrs(DType::UInt8, per_tensor(1.0f / 255, 0), per_tensor(1.0f / 255, -128)))};
   return g;
+}
+
+// int8 in, int8 out (no Quantize / Dequantize at the edges): convolution with
+// per-channel weights and a fused ReLU, max pooling, fully connected.
+inline Graph int8_edges_graph() {
+  Graph g;
+  int y = add_input(g, "pixels", {1, 6, 6, 3}, DType::Int8, per_tensor(0.02f, -3));
+  Attributes conv = attrs_of({{"strides", std::vector<int64_t>{1, 1}}, {"dilations", std::vector<int64_t>{1, 1}},
+                              {"pads", std::vector<int64_t>{0, 0, 0, 0}}, {"group", int64_t{1}},
+                              {"activation", std::string("relu")}});
+  y = add(g, OpKind::Conv2D, "conv",
+          {y, int8_weights(g, "conv/weights", {4, 3, 3, 3}, per_channel(kConvScales)),
+           int32_bias(g, "conv/bias", 4, 0.02f, kConvScales)},
+          conv);
+  y = quantized(g, y, per_tensor(0.03f, -128));
+  y = add(g, OpKind::MaxPool2D, "pool", {y},
+          attrs_of({{"kernel", std::vector<int64_t>{2, 2}}, {"strides", std::vector<int64_t>{2, 2}},
+                    {"dilations", std::vector<int64_t>{1, 1}}, {"pads", std::vector<int64_t>{0, 0, 0, 0}}}));
+  y = quantized(g, y, per_tensor(0.03f, -128));
+  y = quantized(g, add(g, OpKind::Reshape, "flatten", {y}, attrs_of({{"shape", std::vector<int64_t>{1, 16}}})),
+                per_tensor(0.03f, -128));
+  g.outputs = {quantized(g,
+                         add(g, OpKind::FullyConnected, "logits",
+                             {y, int8_weights(g, "fc/weights", {10, 16}, per_tensor(0.01f, 0)),
+                              int32_bias(g, "fc/bias", 10, 0.03f, {0.01f})}),
+                         per_tensor(0.05f, 3))};
+  return g;
+}
+
+// One input set: a tensor with data per graph input.
+using InputSet = std::vector<Tensor>;
+
+// Seeded float inputs in [-range, range) for a graph with one float input.
+inline std::vector<InputSet> seeded_float_sets(const Graph& graph, int count, float range) {
+  const Tensor& input = graph.tensor(graph.inputs[0]);
+  std::vector<InputSet> sets;
+  for (int s = 0; s < count; ++s) {
+    std::vector<float> values = seeded_values(input.element_count(), 100 + s);
+    for (float& v : values) v *= range;
+    sets.push_back({make_constant<float>(input.name, input.shape, values)});
+  }
+  return sets;
+}
+
+// Seeded int8 inputs covering the whole range, for a graph with one int8 input.
+inline std::vector<InputSet> seeded_int8_sets(const Graph& graph, int count) {
+  const Tensor& input = graph.tensor(graph.inputs[0]);
+  std::vector<InputSet> sets;
+  for (int s = 0; s < count; ++s) {
+    std::vector<int8_t> values;
+    for (float v : seeded_values(input.element_count(), 200 + s))
+      values.push_back(static_cast<int8_t>(std::clamp(std::lround(v * 128), -128L, 127L)));
+    Tensor t = make_constant<int8_t>(input.name, input.shape, values);
+    t.quant = input.quant;
+    sets.push_back({std::move(t)});
+  }
+  return sets;
 }
 
 }  // namespace octet::export_test

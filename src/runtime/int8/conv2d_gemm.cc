@@ -3,57 +3,107 @@
 #include <algorithm>
 #include <vector>
 
-#include "runtime/gemm.h"
-#include "runtime/int8/conv_output_loop.h"
+#include "runtime/int8/gemm_int16.h"
+#include "runtime/int8/requantize.h"
+#include "runtime/int8/vector_blocks.h"
 
 namespace octet::int8 {
+namespace {
 
-std::vector<int32_t> conv2d_gemm_accumulators(const Conv2DParams& p, const int8_t* input, const int8_t* filter) {
+// A buffer of at least n elements, kept per thread across runs: no
+// allocation once the largest layer has been seen.
+template <typename T>
+T* scratch(std::vector<T>& buffer, int64_t n) {
+  if (static_cast<int64_t>(buffer.size()) < n) buffer.resize(n);
+  return buffer.data();
+}
+
+// Elements of a tile's patches or sums: small enough to stay in cache.
+constexpr int64_t kTileElements = int64_t{1} << 16;
+
+// The centered receptive fields of output pixels [first, first + rows) of
+// one image for input channels [channel_begin, channel_begin + channels),
+// one row of `depth` values per pixel laid out [ky][kx][c] (the OHWI weight
+// order) and padded with zeros.
+void gather_patches(const Conv2DParams& p, const int8_t* image, int channel_begin, int channels, int64_t first,
+                    int64_t rows, int64_t depth, int16_t* patches) {
   const Window2D& w = p.window;
-  const int64_t group_in = p.input.c / p.groups, group_out = p.output.c / p.groups;
-  const int64_t patch = int64_t{w.filter_h} * w.filter_w * group_in, pixels = int64_t{p.output.h} * p.output.w;
-  const ConvWindow cw{p.input.h, p.input.w, p.input.c, p.output.h, p.output.w, w.filter_h, w.filter_w,
-                      w.stride_h, w.stride_w, w.dilation_h, w.dilation_w, w.pad_top, w.pad_left};
-
-  std::vector<float> centered(p.input.size()), weights(int64_t{p.output.c} * patch);
-  for (int64_t i = 0; i < p.input.size(); ++i) centered[i] = static_cast<float>(input[i] + p.input_offset);
-  for (size_t i = 0; i < weights.size(); ++i) weights[i] = static_cast<float>(filter[i]);
-
-  const int64_t tile = patch_tile_rows(pixels, patch);
-  std::vector<float> patches(tile * patch), slice(tile * group_out);
-  std::vector<int32_t> acc(p.output.size(), 0);
-  for (int b = 0; b < p.input.n; ++b) {
-    const float* image = centered.data() + int64_t{b} * p.input.h * p.input.w * p.input.c;
-    int32_t* image_acc = acc.data() + int64_t{b} * pixels * p.output.c;
-    for (int64_t g = 0; g < p.groups; ++g) {
-      for (int64_t first = 0; first < pixels; first += tile) {
-        const int64_t rows = std::min(tile, pixels - first);
-        im2col(image, cw, g * group_in, group_in, first, rows, patches.data());
-        for (int64_t k = 0; k < patch; k += kExactDepth) {
-          const int64_t depth = std::min(kExactDepth, patch - k);
-          std::fill(slice.begin(), slice.begin() + rows * group_out, 0.0f);
-          gemm_accumulate_abt({patches.data() + k, rows, depth, patch},
-                              {weights.data() + g * group_out * patch + k, group_out, depth, patch},
-                              {slice.data(), rows, group_out, group_out});
-          for (int64_t r = 0; r < rows; ++r) {
-            int32_t* out = image_acc + (first + r) * p.output.c + g * group_out;
-            const float* s = slice.data() + r * group_out;
-            for (int64_t o = 0; o < group_out; ++o) out[o] += static_cast<int32_t>(s[o]);
-          }
+  const int32_t offset = p.input_offset;
+  const auto centered = [offset](int8_t v) { return static_cast<int16_t>(v + offset); };
+  for (int64_t r = 0; r < rows; ++r) {
+    const int64_t pixel = first + r;
+    const int oy = static_cast<int>(pixel / p.output.w), ox = static_cast<int>(pixel % p.output.w);
+    int16_t* out = patches + r * depth;
+    for (int ky = 0; ky < w.filter_h; ++ky) {
+      const int in_y = oy * w.stride_h - w.pad_top + ky * w.dilation_h;
+      for (int kx = 0; kx < w.filter_w; ++kx, out += channels) {
+        const int in_x = ox * w.stride_w - w.pad_left + kx * w.dilation_w;
+        if (in_y < 0 || in_y >= p.input.h || in_x < 0 || in_x >= p.input.w) {
+          std::fill_n(out, channels, int16_t{0});
+        } else {
+          transform_blocked(image + (int64_t{in_y} * p.input.w + in_x) * p.input.c + channel_begin, channels, out,
+                            centered);
         }
       }
     }
+    std::fill(out, patches + (r + 1) * depth, int16_t{0});
   }
+}
+
+// Calls on_tile(batch, first_pixel, rows, sums) for consecutive tiles of
+// output pixels, sums holding the int32 accumulators of `rows` pixels, all
+// output channels, [row][channel].
+template <typename OnTile>
+void accumulate_tiles(const Conv2DParams& p, const int8_t* input, const int8_t* filter, OnTile on_tile) {
+  const Window2D& w = p.window;
+  const int group_in = p.input.c / p.groups, group_out = p.output.c / p.groups;
+  const int64_t patch = int64_t{w.filter_h} * w.filter_w * group_in, depth = padded_depth(patch);
+  const int64_t pixels = int64_t{p.output.h} * p.output.w;
+  const int64_t tile = std::clamp<int64_t>(kTileElements / std::max<int64_t>(depth, p.output.c), 1, pixels);
+
+  thread_local std::vector<int16_t> weights_buffer, patches_buffer;
+  thread_local std::vector<int32_t> sums_buffer;
+  int16_t* weights = scratch(weights_buffer, p.output.c * depth);
+  int16_t* patches = scratch(patches_buffer, tile * depth);
+  int32_t* sums = scratch(sums_buffer, tile * p.output.c);
+  for (int o = 0; o < p.output.c; ++o) {
+    int16_t* row = weights + o * depth;
+    transform_blocked(filter + o * patch, patch, row, [](int8_t v) { return static_cast<int16_t>(v); });
+    std::fill(row + patch, row + depth, int16_t{0});
+  }
+
+  for (int b = 0; b < p.input.n; ++b) {
+    const int8_t* image = input + p.input.offset(b, 0, 0, 0);
+    for (int64_t first = 0; first < pixels; first += tile) {
+      const int64_t rows = std::min(tile, pixels - first);
+      for (int g = 0; g < p.groups; ++g) {
+        gather_patches(p, image, g * group_in, group_in, first, rows, depth, patches);
+        gemm_int16_abt(patches, rows, weights + int64_t{g} * group_out * depth, group_out, depth,
+                       sums + g * group_out, p.output.c);
+      }
+      on_tile(b, first, rows, static_cast<const int32_t*>(sums));
+    }
+  }
+}
+
+}  // namespace
+
+std::vector<int32_t> conv2d_gemm_accumulators(const Conv2DParams& p, const int8_t* input, const int8_t* filter) {
+  std::vector<int32_t> acc(p.output.size());
+  const int64_t pixels = int64_t{p.output.h} * p.output.w;
+  accumulate_tiles(p, input, filter, [&](int b, int64_t first, int64_t rows, const int32_t* sums) {
+    std::copy_n(sums, rows * p.output.c, acc.begin() + (b * pixels + first) * p.output.c);
+  });
   return acc;
 }
 
 void conv2d_gemm(const Conv2DParams& p, const int8_t* input, const int8_t* filter, const int32_t* bias,
                  int8_t* output) {
-  const std::vector<int32_t> acc = conv2d_gemm_accumulators(p, input, filter);
-  const Window2D& w = p.window;
-  conv_output_loop(p, bias, output, [&](int b, int in_y0, int in_x0, int oc) {
-    const int64_t oy = (in_y0 + w.pad_top) / w.stride_h, ox = (in_x0 + w.pad_left) / w.stride_w;
-    return acc[p.output.offset(b, static_cast<int>(oy), static_cast<int>(ox), oc)];
+  const Requantization q = prepare_requantization(p.output_multipliers, p.output_offset, p.activation);
+  const int64_t pixels = int64_t{p.output.h} * p.output.w;
+  accumulate_tiles(p, input, filter, [&](int b, int64_t first, int64_t rows, const int32_t* sums) {
+    int8_t* out = output + (b * pixels + first) * p.output.c;
+    for (int64_t r = 0; r < rows; ++r) requantize_channels(q, sums + r * p.output.c, bias, out + r * p.output.c);
   });
 }
 

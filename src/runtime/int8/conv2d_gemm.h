@@ -1,15 +1,12 @@
 // CONV_2D in int8, fast: the same results as conv2d() (conv2d.h, TFLite's
-// reference ConvPerChannel) bit for bit, computed with the float GEMM of the
-// float engine (runtime/gemm.h).
+// reference ConvPerChannel) bit for bit, as an integer matrix product.
 //
-// Why float is exact here: with the input offset applied, each product
-// filter * (input - input_zero_point) is an integer of magnitude at most
-// 128 * 255 = 32640 < 2^15, so any sum of at most kExactDepth of them, and
-// every partial sum on the way, is an integer below 2^24 and exact in float
-// whatever order the GEMM adds in. The patch is summed in slices of that
-// depth, each slice converted to int32 and added up in int32, exactly as the
-// reference accumulates. Padding taps are zeros after the offset, which is
-// what the reference's skipped taps contribute.
+// How: each tile of output pixels gathers its receptive fields (im2col) as
+// centered int16 values, input + input_offset, with 0 for taps in the padding
+// (what the reference's skipped taps contribute); multiplies them by the
+// int16 weights with int32 sums (gemm_int16.h, exact: the sums are the
+// reference's accumulators); and rescales the tile's sums in vector blocks
+// (requantize.h).
 #pragma once
 #include <cstdint>
 #include <vector>
@@ -17,8 +14,6 @@
 #include "runtime/int8/conv2d.h"
 
 namespace octet::int8 {
-
-constexpr int64_t kExactDepth = 512;  // 512 * 32640 < 2^24
 
 void conv2d_gemm(const Conv2DParams& p, const int8_t* input, const int8_t* filter, const int32_t* bias,
                  int8_t* output);

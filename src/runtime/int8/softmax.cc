@@ -11,33 +11,18 @@
 namespace octet::int8 {
 namespace {
 
-// Q5.26 for the scaled diffs: exp(-16) and below no longer matter to the sum,
-// but diffs up to -32 must stay representable before being dropped.
-constexpr int kScaledDiffIntegerBits = 5;
-// Q12.19 for the running sum of exps (each <= 1).
-constexpr int kAccumulationIntegerBits = 12;
 // From a sum of 512 on, every output is -128 (see softmax.h); adding further
 // exps there could only overflow.
-constexpr int32_t kSumOf512 = 512 << (31 - kAccumulationIntegerBits);
+constexpr int32_t kSumOf512 = 512 << (31 - kExpSumIntegerBits);
 
-using ScaledDiff = gemmlowp::FixedPoint<int32_t, kScaledDiffIntegerBits>;
-using Accumulator = gemmlowp::FixedPoint<int32_t, kAccumulationIntegerBits>;
 using Q0 = gemmlowp::FixedPoint<int32_t, 0>;
-
-// exp(beta * s_in * diff) in Q0.31, for diff in [diff_min, 0]. The shift is a
-// left shift (multiplier > 1), so this is one rounding, and diff * 2^shift cannot
-// overflow: diff_min keeps |diff| * 2^shift <= 31 * 2^26.
-Q0 exp_of_diff(const SoftmaxParams& p, int32_t diff) {
-  const int32_t scaled = multiply_by_quantized_multiplier(diff, p.input_multiplier);
-  return gemmlowp::exp_on_negative_values(ScaledDiff::FromRaw(scaled));
-}
 
 // 1/sum as a Q0.31 value `scale` and a shift: 1/sum = scale * 2^-bits_over_unit,
 // where sum = (1 + f) * 2^bits_over_unit with f in [0, 1) (TFLite's GetReciprocal).
-int32_t reciprocal_of_sum(Accumulator sum, int* bits_over_unit) {
+int32_t reciprocal_of_sum(ExpSum sum, int* bits_over_unit) {
   const uint32_t raw = static_cast<uint32_t>(sum.raw());
   const int headroom_plus_one = __builtin_clz(raw);  // raw >= 2^19: the max's exp is 1
-  *bits_over_unit = kAccumulationIntegerBits - headroom_plus_one;
+  *bits_over_unit = kExpSumIntegerBits - headroom_plus_one;
   const int32_t fraction = static_cast<int32_t>((raw << headroom_plus_one) - (1u << 31));
   return gemmlowp::one_over_one_plus_x_for_x_in_0_1(Q0::FromRaw(fraction)).raw();
 }
@@ -47,11 +32,11 @@ void softmax_row(const SoftmaxParams& p, const int8_t* in, int8_t* out, int64_t 
   int32_t max_value = -128;
   for (int64_t c = 0; c < depth; ++c) max_value = std::max<int32_t>(max_value, in[c * stride]);
 
-  Accumulator sum = Accumulator::Zero();
+  ExpSum sum = ExpSum::Zero();
   for (int64_t c = 0; c < depth; ++c) {
     const int32_t diff = in[c * stride] - max_value;
     if (diff >= p.diff_min && sum.raw() < kSumOf512)
-      sum = sum + gemmlowp::Rescale<kAccumulationIntegerBits>(exp_of_diff(p, diff));
+      sum = sum + gemmlowp::Rescale<kExpSumIntegerBits>(exp_of_diff(p, diff));
   }
 
   int bits_over_unit = 0;
@@ -76,16 +61,14 @@ void softmax_row(const SoftmaxParams& p, const int8_t* in, int8_t* out, int64_t 
 
 }  // namespace
 
-SoftmaxParams prepare_softmax(Affine input, Affine output, float beta) {
-  if (output.scale != kSoftmaxOutputScale || output.zero_point != kSoftmaxOutputZeroPoint)
-    fail(ErrorKind::Unsupported, "int8 softmax: output must have scale 1/256, zero point -128");
+SoftmaxParams prepare_softmax_scaling(float input_scale, float beta, const std::string& op) {
   // TFLite (double-rounding build) caps the real multiplier at 2^31 - 1.
   const double real_multiplier =
-      std::min(static_cast<double>(beta) * static_cast<double>(input.scale) *
+      std::min(static_cast<double>(beta) * static_cast<double>(input_scale) *
                    static_cast<double>(1 << (31 - kScaledDiffIntegerBits)),
                static_cast<double>((1ll << 31) - 1));
   if (!(real_multiplier > 1.0))
-    fail(ErrorKind::Unsupported, "int8 softmax: beta * input scale = " +
+    fail(ErrorKind::Unsupported, op + ": beta * input scale = " +
                                      std::to_string(real_multiplier / (1 << 26)) +
                                      " is too small (TFLite needs > 2^-26)");
   SoftmaxParams p;
@@ -97,14 +80,16 @@ SoftmaxParams prepare_softmax(Affine input, Affine output, float beta) {
   return p;
 }
 
+SoftmaxParams prepare_softmax(Affine input, Affine output, float beta) {
+  if (output.scale != kSoftmaxOutputScale || output.zero_point != kSoftmaxOutputZeroPoint)
+    fail(ErrorKind::Unsupported, "int8 softmax: output must have scale 1/256, zero point -128");
+  return prepare_softmax_scaling(input.scale, beta, "int8 softmax");
+}
+
 void softmax(const SoftmaxParams& params, const int8_t* in, int8_t* out, int64_t outer,
              int64_t depth, int64_t inner) {
-  for (int64_t o = 0; o < outer; ++o) {
-    for (int64_t i = 0; i < inner; ++i) {
-      const int64_t first = o * depth * inner + i;
-      softmax_row(params, in + first, out + first, depth, inner);
-    }
-  }
+  for_each_row(outer, depth, inner,
+               [&](int64_t first) { softmax_row(params, in + first, out + first, depth, inner); });
 }
 
 }  // namespace octet::int8

@@ -25,6 +25,7 @@
 //     softmax rounds to).
 #pragma once
 #include <cstdint>
+#include <string>
 
 #include "runtime/int8/fixed_point.h"
 #include "runtime/int8/params.h"
@@ -39,14 +40,48 @@ struct SoftmaxParams {
   int32_t diff_min = 0;                  // smallest (x - max) whose exp() is computed
 };
 
+// The fixed-point formats SOFTMAX and LOG_SOFTMAX share. Q5.26 for the scaled
+// diffs: exp(-16) and below no longer matter to a sum, but diffs down to -32
+// must stay representable before being dropped. Q12.19 for the sum of exps
+// (each <= 1).
+constexpr int kScaledDiffIntegerBits = 5;
+constexpr int kExpSumIntegerBits = 12;
+using ScaledDiff = gemmlowp::FixedPoint<int32_t, kScaledDiffIntegerBits>;
+using ExpSum = gemmlowp::FixedPoint<int32_t, kExpSumIntegerBits>;
+
+// beta * s_in * diff in Q5.26, for diff in [diff_min, 0]. The shift is a left
+// shift (multiplier > 1), so this is one rounding, and diff * 2^shift cannot
+// overflow: diff_min keeps |diff| * 2^shift <= 31 * 2^26.
+inline ScaledDiff scaled_diff(const SoftmaxParams& p, int32_t diff) {
+  return ScaledDiff::FromRaw(multiply_by_quantized_multiplier(diff, p.input_multiplier));
+}
+
+// exp(beta * s_in * diff) in Q0.31, for diff in [diff_min, 0].
+inline gemmlowp::FixedPoint<int32_t, 0> exp_of_diff(const SoftmaxParams& p, int32_t diff) {
+  return gemmlowp::exp_on_negative_values(scaled_diff(p, diff));
+}
+
 // TFLite's PreprocessSoftmaxScaling + CalculateInputRadius: the real multiplier
 // beta * s_in * 2^26 (in double) is capped at 2^31 - 1 and quantized; it must be
 // > 1 (throws Unsupported otherwise, where TFLite's CHECK would abort). Also
 // rejects beta * s_in >= 16, where TFLite's shift of 31 overflows `1 << shift`.
 // diff_min = -floor(31 * 2^26 / 2^left_shift): the most negative diff whose
 // scaled value still fits Q5.26 (|value| < 32) without saturating.
-// The output must be the fixed {1/256, -128} (Unsupported otherwise).
+// `op` names the kernel in errors.
+SoftmaxParams prepare_softmax_scaling(float input_scale, float beta, const std::string& op);
+
+// The scaling above, for an output that must be the fixed {1/256, -128}
+// (Unsupported otherwise).
 SoftmaxParams prepare_softmax(Affine input, Affine output, float beta);
+
+// Calls row(first) for each of the outer * inner rows of an [outer, depth,
+// inner] tensor: `first` is the offset of the row's first element, the others
+// follow `inner` apart.
+template <typename RowFunction>
+void for_each_row(int64_t outer, int64_t depth, int64_t inner, RowFunction row) {
+  for (int64_t o = 0; o < outer; ++o)
+    for (int64_t i = 0; i < inner; ++i) row(o * depth * inner + i);
+}
 
 // Softmax over the middle axis of an [outer, depth, inner] int8 tensor. TFLite
 // only runs the innermost axis (inner == 1); any other axis gives the same

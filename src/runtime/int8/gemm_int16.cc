@@ -1,0 +1,67 @@
+#include "runtime/int8/gemm_int16.h"
+
+#include <algorithm>
+
+namespace octet::int8 {
+namespace {
+
+// Two rows of a against four rows of b: eight dot products at once, each
+// loaded vector used two or four times. GCC at -O2 vectorizes the loop (each
+// sum a dot-product reduction, pmaddwd) only when it can see that the trip
+// count is a multiple of the vector width (depth & ~15) and only when the
+// function is compiled on its own, hence noinline.
+__attribute__((noinline)) void dot_2x4(const int16_t* __restrict a0, const int16_t* __restrict a1,
+                                       const int16_t* __restrict b0, const int16_t* __restrict b1,
+                                       const int16_t* __restrict b2, const int16_t* __restrict b3, int64_t depth,
+                                       int32_t* __restrict c0, int32_t* __restrict c1) {
+  depth &= ~(kGemmDepthBlock - 1);
+  int32_t s00 = 0, s01 = 0, s02 = 0, s03 = 0, s10 = 0, s11 = 0, s12 = 0, s13 = 0;
+  for (int64_t k = 0; k < depth; ++k) {
+    s00 += int32_t{a0[k]} * b0[k];
+    s01 += int32_t{a0[k]} * b1[k];
+    s02 += int32_t{a0[k]} * b2[k];
+    s03 += int32_t{a0[k]} * b3[k];
+    s10 += int32_t{a1[k]} * b0[k];
+    s11 += int32_t{a1[k]} * b1[k];
+    s12 += int32_t{a1[k]} * b2[k];
+    s13 += int32_t{a1[k]} * b3[k];
+  }
+  c0[0] = s00;
+  c0[1] = s01;
+  c0[2] = s02;
+  c0[3] = s03;
+  c1[0] = s10;
+  c1[1] = s11;
+  c1[2] = s12;
+  c1[3] = s13;
+}
+
+}  // namespace
+
+void gemm_int16_abt(const int16_t* a, int64_t rows, const int16_t* b, int64_t cols, int64_t depth, int32_t* c,
+                    int64_t c_stride) {
+  // Whole blocks of two rows by four columns are stored in place; a last
+  // odd row or last columns are computed on repeated operand rows into
+  // `spare` and only their valid sums copied.
+  int32_t spare[2][4];
+  for (int64_t m = 0; m < rows; m += 2) {
+    const bool two_rows = m + 1 < rows;
+    const int16_t* a0 = a + m * depth;
+    const int16_t* a1 = two_rows ? a0 + depth : a0;
+    int32_t* c0 = c + m * c_stride;
+    int32_t* c1 = two_rows ? c0 + c_stride : nullptr;
+    int64_t n = 0;
+    for (; n + 4 <= cols; n += 4) {
+      const int16_t* b0 = b + n * depth;
+      dot_2x4(a0, a1, b0, b0 + depth, b0 + 2 * depth, b0 + 3 * depth, depth, c0 + n, two_rows ? c1 + n : spare[1]);
+    }
+    if (n < cols) {
+      const auto b_row = [&](int64_t i) { return b + std::min(n + i, cols - 1) * depth; };
+      dot_2x4(a0, a1, b_row(0), b_row(1), b_row(2), b_row(3), depth, spare[0], spare[1]);
+      std::copy(spare[0], spare[0] + (cols - n), c0 + n);
+      if (two_rows) std::copy(spare[1], spare[1] + (cols - n), c1 + n);
+    }
+  }
+}
+
+}  // namespace octet::int8

@@ -1,0 +1,112 @@
+#include "runtime/int8/requantize.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <limits>
+
+namespace octet::int8 {
+namespace {
+
+constexpr int kB = kRequantizeBlock;
+
+void add_bias(const int32_t* __restrict acc, const int32_t* __restrict bias, int32_t* __restrict out) {
+  if (bias) {
+    for (int j = 0; j < kB; ++j) out[j] = acc[j] + bias[j];
+  } else {
+    for (int j = 0; j < kB; ++j) out[j] = acc[j];
+  }
+}
+
+// out = n clamped to [low, high] and slack = tolerance - |y - n|, the
+// header's derivation step by step. Returns whether any slack is negative:
+// its sign bits are ORed as integers, which the compiler vectorizes where it
+// does not vectorize a floating-point comparison.
+bool round_in_float(const int32_t* __restrict x, const float* __restrict scales, const float* __restrict tolerances,
+                    float low, float high, int32_t* __restrict out, float* __restrict slack) {
+  constexpr float kRoundToInteger = 12582912.0f;  // 1.5 * 2^23
+  uint32_t sign_bits = 0;
+  for (int j = 0; j < kB; ++j) {
+    const float y = std::min(std::max(static_cast<float>(x[j]) * scales[j], low - 1.f), high + 1.f);
+    const float n = (y + kRoundToInteger) - kRoundToInteger;
+    out[j] = static_cast<int32_t>(std::min(std::max(n, low), high));
+    const float s = tolerances[j] - std::fabs(y - n);
+    uint32_t bits;
+    std::memcpy(&bits, &s, sizeof bits);
+    sign_bits |= bits;
+    slack[j] = s;
+  }
+  return (sign_bits >> 31) != 0;
+}
+
+void add_offset(const int32_t* __restrict x, int32_t offset, int8_t* __restrict out) {
+  for (int j = 0; j < kB; ++j) out[j] = static_cast<int8_t>(x[j] + offset);
+}
+
+// requantize_channels for channels [begin, end), one at a time.
+void requantize_scalar(const Requantization& q, const int32_t* acc, const int32_t* bias, int begin, int end,
+                       int8_t* out) {
+  for (int c = begin; c < end; ++c) {
+    const int32_t biased = bias ? acc[c] + bias[c] : acc[c];
+    out[c] = clamp_to(q.activation, multiply_by_quantized_multiplier(biased, q.multipliers[c]) + q.output_offset);
+  }
+}
+
+// The same for the kRequantizeBlock channels from `first` of `q`, as the
+// header describes; acc, bias and out point at the block's first channel.
+void requantize_block(const Requantization& q, int first, const int32_t* acc, const int32_t* bias, int8_t* out) {
+  const float low = static_cast<float>(q.activation.min - q.output_offset);
+  const float high = static_cast<float>(q.activation.max - q.output_offset);
+  int32_t biased[kB], rounded[kB];
+  float slack[kB];
+  add_bias(acc, bias, biased);
+  if (round_in_float(biased, q.scales.data() + first, q.tolerances.data() + first, low, high, rounded, slack)) {
+    for (int j = 0; j < kB; ++j) {
+      if (std::signbit(slack[j])) {
+        const int32_t exact = multiply_by_quantized_multiplier(biased[j], q.multipliers[first + j]);
+        rounded[j] = clamp_to(q.activation, exact + q.output_offset) - q.output_offset;
+      }
+    }
+  }
+  add_offset(rounded, q.output_offset, out);
+}
+
+}  // namespace
+
+Requantization prepare_requantization(const std::vector<QuantizedMultiplier>& multipliers, int32_t output_offset,
+                                      ActivationRange activation) {
+  Requantization q;
+  q.multipliers = multipliers;
+  q.output_offset = output_offset;
+  q.activation = activation;
+  for (const QuantizedMultiplier& m : multipliers) {
+    const int right_shift = -m.shift;
+    q.scales.push_back(static_cast<float>(std::ldexp(static_cast<double>(m.multiplier), -31 - right_shift)));
+    const bool covered = right_shift >= 1 && m.multiplier != std::numeric_limits<int32_t>::min();
+    q.tolerances.push_back(covered ? static_cast<float>(0.5 - std::ldexp(1.0, -right_shift - 1) - 0x1p-12) : -1.f);
+  }
+  return q;
+}
+
+void requantize_channels(const Requantization& q, const int32_t* acc, const int32_t* bias, int8_t* out) {
+  const int channels = q.channels();
+  int c = 0;
+  for (; c + kRequantizeBlock <= channels; c += kRequantizeBlock)
+    requantize_block(q, c, acc + c, bias ? bias + c : nullptr, out + c);
+  requantize_scalar(q, acc, bias, c, channels, out);
+}
+
+Requantization prepare_uniform_requantization(QuantizedMultiplier multiplier, int32_t output_offset,
+                                              ActivationRange activation) {
+  return prepare_requantization(std::vector<QuantizedMultiplier>(kRequantizeBlock, multiplier), output_offset,
+                                activation);
+}
+
+void requantize_uniform(const Requantization& q, const int32_t* values, int64_t n, int8_t* out) {
+  int64_t i = 0;
+  for (; i + kRequantizeBlock <= n; i += kRequantizeBlock) requantize_block(q, 0, values + i, nullptr, out + i);
+  for (; i < n; ++i)
+    out[i] = clamp_to(q.activation, multiply_by_quantized_multiplier(values[i], q.multipliers[0]) + q.output_offset);
+}
+
+}  // namespace octet::int8
