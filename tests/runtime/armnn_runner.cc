@@ -136,6 +136,7 @@ std::string known_incompatibility(const std::string& model_path) {
     const tflite::BuiltinOperator code = builtin_code(file.model(), *op);
     if (!parser_reads(code))
       return tflite_op_name(file.model(), *op) + ": Arm NN 20.08's TFLite parser has no such operator";
+    if (!op->inputs()) continue;
     for (size_t i = 0; i < op->inputs()->size(); ++i)
       if (op->inputs()->Get(i) < 0)
         return tflite_op_name(file.model(), *op) + " leaves out optional input " + std::to_string(i) +
