@@ -30,6 +30,11 @@ const std::vector<Pattern>& nchw_to_nhwc_patterns();
 Graph fold_batch_norm(Graph graph);
 const std::vector<Pattern>& fold_batch_norm_patterns();
 
+// Folds an Add of a per-channel or scalar constant into the bias of the
+// Conv2D / FullyConnected before it.
+Graph fold_add_into_bias(Graph graph);
+const std::vector<Pattern>& fold_add_into_bias_patterns();
+
 // Folds a zero constant Pad of the spatial dimensions into the padding of the
 // Conv2D that reads it.
 Graph fold_pad_into_conv(Graph graph);

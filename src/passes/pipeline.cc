@@ -11,6 +11,7 @@ const std::vector<PassInfo>& float_passes() {
       {"fold_constants", "evaluate nodes whose inputs are all constant", fold_constants},
       {"nchw_to_nhwc", "cancel the ONNX importer's NCHW<->NHWC transposes", nchw_to_nhwc},
       {"fold_batch_norm", "fold BatchNorm into the layer before it, else into Mul + Add", fold_batch_norm},
+      {"fold_add_into_bias", "fold a per-channel constant Add into the layer's bias", fold_add_into_bias},
       {"fold_pad_into_conv", "fold zero spatial Pad into the convolution's padding", fold_pad_into_conv},
       {"fuse_activation", "fuse Relu / Relu6 / ReluN1To1 into the op before it", fuse_activation},
   };
