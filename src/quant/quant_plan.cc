@@ -43,7 +43,7 @@ bool touches_float_activations(const Graph& g, const Node& n) {
 class Planner {
  public:
   Planner(const Graph& graph, const calib::CalibrationResult& calibration, const QuantOptions& options)
-      : graph_(graph), options_(options) {
+      : graph_(graph), options_(options), producers_(graph.producers()) {
     for (const calib::TensorRange& r : calibration.tensors) ranges_[r.tensor_id] = r.range;
   }
 
@@ -51,6 +51,7 @@ class Planner {
     for (int t : graph_.inputs)
       if (is_float(graph_.tensor(t))) plan_.activations[t] = from_range(range_of(t), ParamSource::Calibrated);
     for (size_t n = 0; n < graph_.nodes.size(); ++n) plan_node(static_cast<int>(n));
+    for (size_t n = graph_.nodes.size(); n-- > 0;) share_output_with_producers(graph_.nodes[n]);
     if (!refused_.empty()) {
       std::string list;
       for (const std::string& r : refused_) list += (list.empty() ? "" : ", ") + r;
@@ -62,6 +63,7 @@ class Planner {
  private:
   const Graph& graph_;
   const QuantOptions& options_;
+  const std::vector<int> producers_;
   std::map<int, calib::QuantRange> ranges_;
   QuantPlan plan_;
   std::vector<std::string> refused_;
@@ -106,6 +108,53 @@ class Planner {
     if (traits.weights >= 0) plan_weights(index, traits);
   }
 
+  // A node whose inputs must share its output's parameters (concatenation)
+  // would requantize each input that has others. Where an input's producer
+  // feeds only this node, it writes those parameters itself instead, as the
+  // TFLite converter does: the values land on the same grid with one
+  // rounding instead of two, and without a QUANTIZE op. The parameters pass
+  // up through ops that keep their input's (a pooling between a convolution
+  // and the concatenation). Nodes are visited from the last, so a
+  // concatenation feeding another passes the outer one's parameters on.
+  void share_output_with_producers(const Node& n) {
+    if (!op_def(n.op).quant.inputs_share_output || !plan_.activations.count(n.outputs.at(0))) return;
+    const QuantParams shared = plan_.activations.at(n.outputs[0]).params;
+    for (int t : n.inputs) {
+      const std::vector<int> chain = producers_writing(t);
+      for (int link : chain) {
+        ActivationPlan& p = plan_.activations.at(link);
+        p.params = shared;
+        if (p.source == ParamSource::Calibrated) p.source = ParamSource::SameAsConsumer;
+      }
+    }
+  }
+
+  // The tensors from `t` back to the calibrated output they copy their
+  // parameters from, when each has a single consumer and is no graph output
+  // (so changing them changes nothing else); empty otherwise.
+  std::vector<int> producers_writing(int t) const {
+    std::vector<int> chain;
+    while (t != kNoTensor && producers_[t] != kNoTensor && consumer_count(t) == 1 && !is_graph_output(t)) {
+      auto it = plan_.activations.find(t);
+      if (it == plan_.activations.end()) break;
+      chain.push_back(t);
+      if (it->second.source == ParamSource::Calibrated) return chain;
+      if (it->second.source != ParamSource::SameAsInput) break;
+      t = graph_.nodes[producers_[t]].inputs.at(0);
+    }
+    return {};
+  }
+
+  int consumer_count(int tensor) const {
+    int count = 0;
+    for (const Node& n : graph_.nodes) count += static_cast<int>(std::count(n.inputs.begin(), n.inputs.end(), tensor));
+    return count;
+  }
+
+  bool is_graph_output(int tensor) const {
+    return std::count(graph_.outputs.begin(), graph_.outputs.end(), tensor) > 0;
+  }
+
   void plan_weights(int index, const QuantTraits& traits) {
     const Node& n = graph_.nodes[index];
     if (!n.has_input(traits.weights)) return refuse(n, "no weights");
@@ -129,6 +178,7 @@ const char* param_source_name(ParamSource source) {
   switch (source) {
     case ParamSource::Calibrated: return "calibrated";
     case ParamSource::SameAsInput: return "same as input";
+    case ParamSource::SameAsConsumer: return "same as its consumer's output";
     case ParamSource::Fixed: return "fixed by the op";
     case ParamSource::Constant: return "constant values";
   }

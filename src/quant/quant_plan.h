@@ -22,7 +22,7 @@ struct QuantOptions {
 };
 
 // Where a tensor's parameters came from.
-enum class ParamSource { Calibrated, SameAsInput, Fixed, Constant };
+enum class ParamSource { Calibrated, SameAsInput, SameAsConsumer, Fixed, Constant };
 const char* param_source_name(ParamSource source);
 
 struct ActivationPlan {

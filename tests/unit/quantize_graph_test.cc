@@ -23,7 +23,7 @@ Attributes conv_attrs(const std::string& activation) {
                    {"activation", activation}});
 }
 
-// input [1,6,6,3] -> conv (relu6) -> max pool ----------\
+// input [1,6,6,3] -> conv (relu6) -> max pool ----------+
 //                 -> conv (none)  -> avg pool -> concat -> reshape -> FC -> softmax
 Graph branchy_classifier() {
   Graph g;
@@ -86,8 +86,6 @@ TEST(QuantizePlan, FollowsEachOpsTraits) {
   EXPECT_EQ(params("probs").zero_points[0], -128);
   EXPECT_EQ(params("pool_a").scales, params("conv_a").scales);  // pooling keeps its input's parameters
   EXPECT_EQ(params("flatten").zero_points, params("concat").zero_points);
-  // relu6 output: [0, 6] at most, so zero point -128.
-  EXPECT_EQ(params("conv_a").zero_points[0], -128);
   // Conv weights per channel, FC per tensor by default.
   for (const auto& [index, w] : plan.weights)
     EXPECT_EQ(w.scales.size(), g.nodes[index].op == OpKind::FullyConnected ? 1u : g.tensor(g.nodes[index].outputs[0]).shape[3]);
@@ -95,6 +93,34 @@ TEST(QuantizePlan, FollowsEachOpsTraits) {
   const Node& concat = g.nodes[4];
   ASSERT_EQ(concat.op, OpKind::Concat);
   EXPECT_EQ(plan.input_params(g, concat, 1).scales, params("concat").scales);
+}
+
+// Each convolution feeds only a pooling that feeds only the concat: both
+// write the concat's parameters, so no input needs requantizing.
+TEST(QuantizePlan, ConcatInputsProducedWithTheConcatsParameters) {
+  const Graph g = branchy_classifier();
+  const calib::CalibrationResult ranges = observed_ranges(g);
+  const QuantPlan plan = plan_quantization(g, ranges, {});
+  const QuantParams& concat = plan.params(g.find_tensor("concat"));
+  for (const char* name : {"conv_a", "pool_a", "conv_b", "pool_b"}) {
+    EXPECT_EQ(plan.params(g.find_tensor(name)).scales, concat.scales) << name;
+    EXPECT_EQ(plan.params(g.find_tensor(name)).zero_points, concat.zero_points) << name;
+  }
+  EXPECT_EQ(plan.activations.at(g.find_tensor("conv_a")).source, ParamSource::SameAsConsumer);
+  EXPECT_EQ(plan.activations.at(g.find_tensor("pool_a")).source, ParamSource::SameAsInput);
+  const Graph cancelled = cancel_quantize_pairs(insert_quantize_dequantize(g, plan));
+  EXPECT_EQ(count_op(cancelled, OpKind::Quantize), 1);  // the graph input's only
+
+  // A second reader of a convolution's output (here: it is also a graph
+  // output) keeps it and its pooling on their own calibrated parameters.
+  Graph shared = g;
+  shared.outputs.push_back(shared.find_tensor("conv_a"));
+  const QuantPlan kept = plan_quantization(shared, ranges, {});
+  EXPECT_EQ(kept.activations.at(shared.find_tensor("conv_a")).source, ParamSource::Calibrated);
+  EXPECT_EQ(kept.params(shared.find_tensor("conv_a")).zero_points[0], -128);  // relu6: [0, 6] at most
+  EXPECT_EQ(kept.params(shared.find_tensor("pool_a")).scales, kept.params(shared.find_tensor("conv_a")).scales);
+  EXPECT_NE(kept.params(shared.find_tensor("pool_a")).scales, concat.scales);
+  EXPECT_EQ(kept.params(shared.find_tensor("conv_b")).scales, concat.scales);
 }
 
 TEST(QuantizePlan, PerTensorAndPerChannelOptions) {
@@ -132,7 +158,8 @@ TEST(QuantizePasses, InsertThenCancelLeavesOnlyEdgesAndNeededRequantizations) {
   EXPECT_EQ(count_op(inserted, OpKind::Quantize), 9);
   const Graph cancelled = cancel_quantize_pairs(inserted);
   // Left: the input's Quantize, the output's Dequantize, and one requantize
-  // per concat input whose parameters differ from the concat's.
+  // per concat input whose parameters differ from the concat's (none here:
+  // the producers write the concat's).
   int requantize = 0;
   for (const Node& n : cancelled.nodes)
     if (n.op == OpKind::Quantize && cancelled.tensor(n.inputs[0]).dtype == DType::Int8) ++requantize;
