@@ -20,12 +20,13 @@ struct ConvertedModel {
   std::vector<std::vector<Tensor>> inputs;  // one set (a single tensor) per image
 };
 
-// Up to `images` evaluation images (split_images: none of the 100 the file was
-// calibrated on), spread evenly. Error(BadFile) when the file is missing.
-inline ConvertedModel load_converted_model(const Classifier& c, size_t images) {
-  ConvertedModel m{converted_model_path(c), {}, {}};
-  if (!std::filesystem::exists(m.path))
-    fail(ErrorKind::BadFile, m.path.string() + " missing: quantized_models_test writes it");
+// The int8 file at `path`, read back, with up to `images` evaluation images
+// of classifier `c`'s data (split_images: none of the 100 octet calibrates
+// on), spread evenly, preprocessed with `c`'s flags as its input.
+// Error(BadFile) when the file is missing.
+inline ConvertedModel load_int8_model(const std::filesystem::path& path, const Classifier& c, size_t images) {
+  ConvertedModel m{path, {}, {}};
+  if (!std::filesystem::exists(m.path)) fail(ErrorKind::BadFile, m.path.string() + " missing");
   m.graph = load_model(m.path.string());
   if (m.graph.inputs.size() != 1) fail(ErrorKind::BadFile, m.path.string() + " has more than one input");
   const Tensor& input = m.graph.tensor(m.graph.inputs[0]);
@@ -33,6 +34,11 @@ inline ConvertedModel load_converted_model(const Classifier& c, size_t images) {
   for (const LabeledImage& image : split_images(labelled_images(c), 100, images).eval)
     m.inputs.push_back({load_model_input(image.path, input, recipe)});
   return m;
+}
+
+// The file octet converted from `c` (quantized_models_test writes it).
+inline ConvertedModel load_converted_model(const Classifier& c, size_t images) {
+  return load_int8_model(converted_model_path(c), c, images);
 }
 
 }  // namespace octet::shared_models
