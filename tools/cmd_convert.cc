@@ -25,7 +25,7 @@ struct ConvertOptions {
   std::string method = "minmax";
   std::vector<std::string> method_overrides;  // TENSOR=METHOD
   double percentile = 99.99;
-  bool per_tensor = false, per_channel_fc = false;
+  bool per_tensor = false, per_channel_fc = false, no_bias_correction = false;
   std::string io = "int8";
   PreprocessFlags preprocess;
   std::vector<std::string> input_shapes;
@@ -60,6 +60,7 @@ int convert(const ConvertOptions& o) {
   settings.calibration.threads = o.threads;
   settings.quant.per_tensor = o.per_tensor;
   settings.quant.all_per_channel = o.per_channel_fc;
+  settings.quant.bias_correction = !o.no_bias_correction;
   settings.io = quant::parse_io_type(o.io);
   settings.description = std::string("octet ") + OCTET_VERSION + " int8 (" + o.method + ")";
 
@@ -112,6 +113,9 @@ Command make_convert_command(CLI::App& parent) {
                                                 "CONV_2D and DEPTHWISE_CONV_2D)");
   app->add_flag("--per-channel-fc", o->per_channel_fc,
                 "Per-channel weights for FULLY_CONNECTED too (some runtimes, e.g. Arm NN 20.08, reject them)");
+  app->add_flag("--no-bias-correction", o->no_bias_correction,
+                "Keep each layer's float bias as it is (default: corrected for the error its int8 weights make on "
+                "average, from the input means seen in calibration)");
   app->add_option("--io", o->io, "Type of the model's inputs and outputs: int8 (default), uint8 or float")
       ->check(CLI::IsMember({"int8", "uint8", "float"}));
   app->add_option("--report", o->report, "Write a JSON report: sizes, op counts, every tensor's range and "

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <cmath>
 #include <exception>
 #include <functional>
 #include <memory>
@@ -72,6 +73,9 @@ std::vector<Slot> make_slots(const Graph& graph, const CalibrationOptions& optio
     slots.push_back(std::move(slot));
   }
   check_overrides(graph, slot_of, options);
+  for (int id : options.mean_tensors)
+    if (id < 0 || id >= static_cast<int>(slot_of.size()) || slot_of[id] < 0)
+      fail(ErrorKind::Internal, "channel means asked of tensor " + std::to_string(id) + ", which is not observed");
   return slots;
 }
 
@@ -89,10 +93,29 @@ struct LoadedSample {
   double seconds = 0.0;
 };
 
+// Per channel (last dimension): the sum and count of finite values.
+struct ChannelSums {
+  std::vector<double> sum;
+  std::vector<int64_t> count;
+
+  void add(const TensorView& value) {
+    const int64_t channels = value.shape.empty() ? 1 : value.shape.back();
+    sum.assign(static_cast<size_t>(channels), 0.0);
+    count.assign(static_cast<size_t>(channels), 0);
+    const float* data = value.as<float>();
+    for (int64_t i = 0; i < value.element_count(); ++i)
+      if (std::isfinite(data[i])) {
+        sum[static_cast<size_t>(i % channels)] += data[i];
+        ++count[static_cast<size_t>(i % channels)];
+      }
+  }
+};
+
 // What folding needs of a run sample: no tensor data.
 struct SampleRecord {
   std::optional<Error> unusable;
   std::vector<BatchStats> ordered;  // per ordered slot (Slot::ordered)
+  std::vector<ChannelSums> channel_sums;  // per options.mean_tensors entry
   CalibrationTimings seconds;       // loading, running, observing
 };
 
@@ -118,7 +141,7 @@ class Runner {
  public:
   Runner(const Graph& graph, const std::vector<Slot>& slots, const std::vector<int>& slot_of,
          const CalibrationOptions& options)
-      : engine_(graph), slots_(slots), slot_of_(slot_of) {
+      : engine_(graph), slots_(slots), slot_of_(slot_of), mean_tensors_(options.mean_tensors) {
     for (const Slot& slot : slots) {
       observers_.push_back(slot.ordered < 0 ? make_observer(slot.info.method, options.observer) : nullptr);
       ordered_count_ += slot.ordered >= 0;
@@ -132,10 +155,13 @@ class Runner {
     if (record.unusable) return record;
     const Clock::time_point start = Clock::now();
     record.ordered.resize(ordered_count_);
+    record.channel_sums.resize(mean_tensors_.size());
     const TensorObserver feed = [&](int id, const TensorView& value) {
       const int s = slot_of_[id];
       if (s < 0) return;
       const Clock::time_point observe_start = Clock::now();
+      for (size_t m = 0; m < mean_tensors_.size(); ++m)
+        if (mean_tensors_[m] == id) record.channel_sums[m].add(value);
       if (observers_[s]) {
         observers_[s]->observe(value.as<float>(), value.element_count());
       } else {
@@ -158,6 +184,7 @@ class Runner {
   Engine engine_;
   const std::vector<Slot>& slots_;
   const std::vector<int>& slot_of_;
+  const std::vector<int>& mean_tensors_;
   std::vector<std::unique_ptr<Observer>> observers_;
   int ordered_count_ = 0;
 };
@@ -181,6 +208,17 @@ void for_each_index(size_t count, int threads, const std::function<void(size_t)>
   work();
   for (std::thread& h : helpers) h.join();
   if (error) std::rethrow_exception(error);
+}
+
+void add_channel_sums(ChannelSums& total, const ChannelSums& sample) {
+  if (total.sum.empty()) {
+    total = sample;
+    return;
+  }
+  for (size_t c = 0; c < total.sum.size() && c < sample.sum.size(); ++c) {
+    total.sum[c] += sample.sum[c];
+    total.count[c] += sample.count[c];
+  }
 }
 
 void report_tensor_warnings(const std::vector<TensorRange>& tensors) {
@@ -235,6 +273,7 @@ CalibrationResult calibrate(const Graph& graph, const CalibrationSet& set,
 
   CalibrationResult result;
   result.threads = threads;
+  std::vector<ChannelSums> means(options.mean_tensors.size());
   SkippedInputs skipped("calibration sample");
   if (progress) progress->start("calibrating", count);
   PipelineStages<LoadedSample, SampleRecord> stages;
@@ -251,6 +290,8 @@ CalibrationResult calibrate(const Graph& graph, const CalibrationSet& set,
       for (Slot& slot : slots)
         if (slot.ordered >= 0)
           static_cast<OrderedObserver&>(*slot.observer).observe_stats(record.ordered[slot.ordered]);
+      // In sample order, so that the float sums do not depend on threads.
+      for (size_t m = 0; m < record.channel_sums.size(); ++m) add_channel_sums(means[m], record.channel_sums[m]);
     }
     if (progress) progress->step();
   };
@@ -276,6 +317,11 @@ CalibrationResult calibrate(const Graph& graph, const CalibrationSet& set,
     slot.info.values = static_cast<uint64_t>(result.used * graph.tensor(slot.info.tensor_id).element_count());
   });
   for (Slot& slot : slots) result.tensors.push_back(std::move(slot.info));
+  for (size_t m = 0; m < means.size(); ++m) {
+    std::vector<double>& mean = result.channel_means[options.mean_tensors[m]];
+    for (size_t c = 0; c < means[m].sum.size(); ++c)
+      mean.push_back(means[m].count[c] ? means[m].sum[c] / static_cast<double>(means[m].count[c]) : 0.0);
+  }
   report_tensor_warnings(result.tensors);
   result.seconds.total = seconds_since(start);
   spdlog::debug("calibration: {} samples on {} threads in {:.2f} s; thread-seconds: loading {:.2f}, "

@@ -49,6 +49,9 @@ struct CalibrationOptions {
   std::map<std::string, std::string> overrides;  // tensor name -> method
   ObserverOptions observer;                    // bins, percent, ema constant
   int threads = 0;  // runner threads (and as many loaders); 0: one per core
+  // Tensors whose mean per channel (last dimension) to record as well: the
+  // inputs of weighted layers, for bias correction (quant/bias_correction.h).
+  std::vector<int> mean_tensors;
 };
 
 // options.threads with 0 resolved to the number of cores (at least 1).
@@ -81,6 +84,9 @@ struct CalibrationResult {
   int64_t skipped = 0;               // samples left out as unusable
   int threads = 1;                   // runner threads used
   CalibrationTimings seconds;
+  // For each of options.mean_tensors: the mean of every channel over all
+  // samples and positions (non-finite values left out).
+  std::map<int, std::vector<double>> channel_means;
 
   // The entry for tensor `name`, or null when it was not observed.
   const TensorRange* find(const std::string& name) const;

@@ -27,7 +27,10 @@ class Inserter {
         set_constant(n, slot, quant::quantize_weights(rw_.tensor(t), plan_.weights.at(n).scales));
       } else if (s == traits.bias) {
         const float input_scale = plan_.input_params(rw_.graph(), node, 0).scales[0];
-        set_constant(n, slot, quant::quantize_bias(rw_.tensor(t), input_scale, plan_.weights.at(n).scales));
+        const quant::WeightPlan& w = plan_.weights.at(n);
+        const Tensor& bias = rw_.tensor(t);
+        set_constant(n, slot, quant::quantize_bias(w.bias.empty() ? bias : make_constant(bias.name, bias.shape, w.bias),
+                                                   input_scale, w.scales));
       } else if (rw_.tensor(t).is_constant()) {
         set_constant(n, slot, quant::quantize_constant(rw_.tensor(t), plan_.input_params(rw_.graph(), node, slot)));
       } else {

@@ -5,6 +5,7 @@
 #include "export/tflite_writer.h"
 #include "import/load_model.h"
 #include "passes/pipeline.h"
+#include "quant/bias_correction.h"
 
 namespace octet::quant {
 namespace {
@@ -39,7 +40,9 @@ Conversion convert_model(const std::string& model_path, const ConvertSettings& s
   const calib::CalibrationSet set = calib::open_calibration_set(settings.calib_path, input_names, settings.subset);
   c.calib_listed = set.listed;
   const Preprocess recipe = parse_preprocess(settings.preprocess, graph.tensor(graph.inputs.at(0)).shape);
-  c.calibration = calib::calibrate(graph, set, recipe, settings.calibration, progress);
+  calib::CalibrationOptions calibration = settings.calibration;
+  if (settings.quant.bias_correction) calibration.mean_tensors = bias_correction_inputs(graph);
+  c.calibration = calib::calibrate(graph, set, recipe, calibration, progress);
   c.seconds.calibration = step.lap();
 
   c.quantized = quantize_graph(graph, c.calibration, settings.quant, settings.io);

@@ -6,6 +6,7 @@
 #include "calib/quant_params.h"
 #include "graph/error.h"
 #include "ops/op_def.h"
+#include "quant/bias_correction.h"
 #include "quant/weights.h"
 
 namespace octet::quant {
@@ -43,7 +44,7 @@ bool touches_float_activations(const Graph& g, const Node& n) {
 class Planner {
  public:
   Planner(const Graph& graph, const calib::CalibrationResult& calibration, const QuantOptions& options)
-      : graph_(graph), options_(options), producers_(graph.producers()) {
+      : graph_(graph), options_(options), producers_(graph.producers()), channel_means_(calibration.channel_means) {
     for (const calib::TensorRange& r : calibration.tensors) ranges_[r.tensor_id] = r.range;
   }
 
@@ -64,6 +65,7 @@ class Planner {
   const Graph& graph_;
   const QuantOptions& options_;
   const std::vector<int> producers_;
+  const std::map<int, std::vector<double>>& channel_means_;
   std::map<int, calib::QuantRange> ranges_;
   QuantPlan plan_;
   std::vector<std::string> refused_;
@@ -166,7 +168,14 @@ class Planner {
     if (n.has_input(traits.bias)) {
       const Tensor& bias = graph_.tensor(n.inputs[traits.bias]);
       if (!bias.is_constant() || !is_float(bias)) return refuse(n, "the bias is not a float constant");
-      fit_bias(bias, plan_.input_params(graph_, n, 0).scales[0], plan.scales, &plan.warnings);
+      auto means = channel_means_.find(n.inputs[0]);
+      const bool correct = options_.bias_correction && means != channel_means_.end();
+      if (correct) plan.bias = corrected_bias(graph_, n, plan.scales, means->second);
+      const std::vector<float> scales = plan.scales;
+      fit_bias(plan.bias.empty() ? bias : make_constant(bias.name, bias.shape, plan.bias),
+               plan_.input_params(graph_, n, 0).scales[0], plan.scales, &plan.warnings);
+      // A scale raised for the bias rounds the weights differently.
+      if (correct && plan.scales != scales) plan.bias = corrected_bias(graph_, n, plan.scales, means->second);
     }
     plan_.weights[index] = std::move(plan);
   }

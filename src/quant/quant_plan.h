@@ -19,6 +19,9 @@ struct QuantOptions {
   // Per-channel weights also where the op's default is per tensor
   // (FULLY_CONNECTED: off by default, as many runtimes reject it there).
   bool all_per_channel = false;
+  // Biases corrected for the weights' rounding (bias_correction.h), where
+  // calibration measured the layer's input channel means.
+  bool bias_correction = true;
 };
 
 // Where a tensor's parameters came from.
@@ -33,6 +36,7 @@ struct ActivationPlan {
 
 struct WeightPlan {
   std::vector<float> scales;  // one, or one per output channel
+  std::vector<float> bias;    // the float bias to quantize when corrected, else empty
   uint32_t warnings = 0;
 };
 

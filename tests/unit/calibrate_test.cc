@@ -12,6 +12,7 @@
 #include <filesystem>
 #include <fstream>
 #include <limits>
+#include <map>
 #include <set>
 #include <thread>
 
@@ -145,6 +146,46 @@ TEST(Calibrate, MinmaxRangesEqualADirectEngineLoop) {
   }
   // The logits are not all positive: the output range is a real two-sided one.
   EXPECT_LT(result.find(g.tensor(g.outputs[0]).name)->range.min, 0.0f);
+}
+
+// Channel means for bias correction: each channel's average over every image
+// and position, the same on any number of threads (summed in image order).
+TEST(Calibrate, ChannelMeansEqualADirectEngineLoopOnAnyThreadCount) {
+  const Graph& g = fashion_graph();
+  CalibrationSet set = fashion_set(kImages, 10, 3);
+  std::vector<int> tensors;
+  for (const Node& n : g.nodes)
+    if (n.op == OpKind::Conv2D && g.tensor(n.inputs[0]).shape.size() == 4) tensors.push_back(n.inputs[0]);
+  ASSERT_GE(tensors.size(), 2u);
+  std::map<int, std::vector<double>> sums;
+  std::map<int, int64_t> positions;
+  Engine engine(g);
+  for (const CalibrationSample& sample : set.samples) {
+    Tensor input = load_image_tensor(sample.files[0], fashion_recipe());
+    engine.run({input.data->data()}, [&](int id, const TensorView& v) {
+      if (std::find(tensors.begin(), tensors.end(), id) == tensors.end()) return;
+      const int64_t channels = v.shape.back();
+      sums[id].resize(static_cast<size_t>(channels));
+      for (int64_t i = 0; i < v.element_count(); ++i) sums[id][static_cast<size_t>(i % channels)] += v.as<float>()[i];
+      positions[id] += v.element_count() / channels;
+    });
+  }
+  std::map<int, std::vector<double>> first;
+  for (int threads : {1, 3}) {
+    CalibrationOptions options;
+    options.threads = threads;
+    options.mean_tensors = tensors;
+    const CalibrationResult result = calibrate(g, set, fashion_recipe(), options);
+    ASSERT_EQ(result.channel_means.size(), tensors.size());
+    for (int id : tensors) {
+      const std::vector<double>& means = result.channel_means.at(id);
+      ASSERT_EQ(means.size(), sums[id].size()) << g.tensor(id).name;
+      for (size_t c = 0; c < means.size(); ++c)
+        EXPECT_NEAR(means[c], sums[id][c] / static_cast<double>(positions[id]), 1e-6) << g.tensor(id).name << " " << c;
+    }
+    if (first.empty()) first = result.channel_means;
+    EXPECT_EQ(result.channel_means, first) << threads << " threads";
+  }
 }
 
 TEST(Calibrate, SeededSubsetIsReproducibleAndSeedDependent) {
