@@ -4,7 +4,8 @@
 // INT32_MAX), exact rounding ties of both of MBQM's roundings, every right
 // shift, left shifts, and seeded random values. The sweep is checked to hold
 // values where rounding the real product once gives another code, so the
-// comparison can fail.
+// comparison can fail. Each test runs twice: on the portable code and on
+// the AVX2 code (the portable code again on a CPU without AVX2).
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -12,6 +13,7 @@
 #include <random>
 #include <vector>
 
+#include "runtime/int8/kernel_choice.h"
 #include "runtime/int8/requantize.h"
 
 namespace octet::int8 {
@@ -65,7 +67,13 @@ std::vector<QuantizedMultiplier> sweep_multipliers(std::mt19937& rng) {
   return ms;
 }
 
-TEST(Int8RequantizeBlocks, ChannelsMatchTheScalarArithmetic) {
+// The parameter: whether the AVX2 code may run.
+class Int8RequantizeBlocks : public ::testing::TestWithParam<bool> {
+ protected:
+  Avx2ChoiceScope avx2_{GetParam()};
+};
+
+TEST_P(Int8RequantizeBlocks, ChannelsMatchTheScalarArithmetic) {
   std::mt19937 rng(7);
   const std::vector<QuantizedMultiplier> ms = sweep_multipliers(rng);
   const std::vector<int32_t> xs = edge_accumulators(rng);
@@ -103,7 +111,7 @@ TEST(Int8RequantizeBlocks, ChannelsMatchTheScalarArithmetic) {
   EXPECT_GT(single_rounding_differs, 100) << "the sweep must hold values a plain rounding gets wrong";
 }
 
-TEST(Int8RequantizeBlocks, UniformMatchesTheScalarArithmetic) {
+TEST_P(Int8RequantizeBlocks, UniformMatchesTheScalarArithmetic) {
   std::mt19937 rng(11);
   const std::vector<int32_t> xs = edge_accumulators(rng);
   for (const QuantizedMultiplier m : {QuantizedMultiplier{1 << 30, -20}, QuantizedMultiplier{1518500250, -1},
@@ -116,6 +124,9 @@ TEST(Int8RequantizeBlocks, UniformMatchesTheScalarArithmetic) {
       ASSERT_EQ(got[i], scalar_output(xs[i], 0, m, 3, range)) << "x " << xs[i] << " shift " << m.shift;
   }
 }
+
+INSTANTIATE_TEST_SUITE_P(Code, Int8RequantizeBlocks, ::testing::Bool(),
+                         [](const ::testing::TestParamInfo<bool>& info) { return info.param ? "Avx2" : "Portable"; });
 
 }  // namespace
 }  // namespace octet::int8

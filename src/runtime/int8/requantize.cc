@@ -5,6 +5,9 @@
 #include <cstring>
 #include <limits>
 
+#include "runtime/int8/kernel_choice.h"
+#include "runtime/int8/requantize_avx2.h"
+
 namespace octet::int8 {
 namespace {
 
@@ -84,13 +87,17 @@ Requantization prepare_requantization(const std::vector<QuantizedMultiplier>& mu
     q.scales.push_back(static_cast<float>(std::ldexp(static_cast<double>(m.multiplier), -31 - right_shift)));
     const bool covered = right_shift >= 1 && m.multiplier != std::numeric_limits<int32_t>::min();
     q.tolerances.push_back(covered ? static_cast<float>(0.5 - std::ldexp(1.0, -right_shift - 1) - 0x1p-12) : -1.f);
+    q.significands.push_back(m.multiplier);
+    q.left_shifts.push_back(std::max(m.shift, 0));
+    q.right_shifts.push_back(std::max(-m.shift, 0));
+    q.remainder_masks.push_back(static_cast<int32_t>((int64_t{1} << q.right_shifts.back()) - 1));
   }
   return q;
 }
 
 void requantize_channels(const Requantization& q, const int32_t* acc, const int32_t* bias, int8_t* out) {
   const int channels = q.channels();
-  int c = 0;
+  int c = avx2_kernels() ? requantize_channel_blocks_avx2(q, acc, bias, out) : 0;
   for (; c + kRequantizeBlock <= channels; c += kRequantizeBlock)
     requantize_block(q, c, acc + c, bias ? bias + c : nullptr, out + c);
   requantize_scalar(q, acc, bias, c, channels, out);
@@ -103,7 +110,7 @@ Requantization prepare_uniform_requantization(QuantizedMultiplier multiplier, in
 }
 
 void requantize_uniform(const Requantization& q, const int32_t* values, int64_t n, int8_t* out) {
-  int64_t i = 0;
+  int64_t i = avx2_kernels() ? requantize_uniform_blocks_avx2(q, values, n, out) : 0;
   for (; i + kRequantizeBlock <= n; i += kRequantizeBlock) requantize_block(q, 0, values + i, nullptr, out + i);
   for (; i < n; ++i)
     out[i] = clamp_to(q.activation, multiply_by_quantized_multiplier(values[i], q.multipliers[0]) + q.output_offset);

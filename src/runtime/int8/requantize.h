@@ -24,6 +24,9 @@
 //     the tie rule. n is then clamped to [L, H].
 // Elsewhere, and in channels the derivation does not cover (tolerance -1),
 // MBQM itself runs.
+//
+// With AVX2 (requantize_avx2.h) MBQM itself runs on 8 channels at once in
+// integers, exact everywhere: no float step, no fallback.
 #pragma once
 #include <cstdint>
 #include <vector>
@@ -41,6 +44,9 @@ struct Requantization {
   std::vector<QuantizedMultiplier> multipliers;
   std::vector<float> scales;      // s = m * 2^-(31+R)
   std::vector<float> tolerances;  // 1/2 - 2^-(R+1) - 2^-12, or -1: always MBQM
+  // The multipliers' fields as int32 lanes for the AVX2 code: significand,
+  // left shift, right shift R and RoundingDivideByPOT's mask 2^R - 1.
+  std::vector<int32_t> significands, left_shifts, right_shifts, remainder_masks;
   int32_t output_offset = 0;
   ActivationRange activation;
 
