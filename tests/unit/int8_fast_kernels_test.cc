@@ -24,6 +24,7 @@
 #include "runtime/int8/conv2d_gemm.h"
 #include "runtime/int8/fully_connected_fast.h"
 #include "runtime/int8/gemm_int16.h"
+#include "runtime/int8/kernel_choice.h"
 #include "runtime/int8/pooling_fast.h"
 
 namespace octet::int8 {
@@ -125,30 +126,48 @@ TEST(Int8FastConvGemm, TiledOutputStageMatchesTheReference) {
   for (const ConvCase& c : cases) expect_conv_same_as_reference(c, seed++, conv2d_gemm);
 }
 
-TEST(Int8FastGemm, Int16ProductMatchesANaiveLoop) {
+// The int16 product on both its codes: shapes off every block (rows off
+// the 6-row tile, columns off the 16-column block, odd depths).
+class Int8FastGemm : public ::testing::TestWithParam<bool> {
+ protected:
+  Avx2ChoiceScope avx2_{GetParam()};
+};
+
+TEST_P(Int8FastGemm, Int16ProductMatchesANaiveLoop) {
   std::mt19937 rng(500);
-  for (const auto& [rows, cols, depth] : {std::array<int64_t, 3>{1, 1, 16}, std::array<int64_t, 3>{7, 9, 48},
-                                          std::array<int64_t, 3>{4, 8, 1024}, std::array<int64_t, 3>{3, 5, 16}}) {
+  for (const auto& [rows, cols, patch] :
+       {std::array<int64_t, 3>{1, 1, 16}, std::array<int64_t, 3>{7, 9, 48}, std::array<int64_t, 3>{4, 8, 1024},
+        std::array<int64_t, 3>{3, 5, 16}, std::array<int64_t, 3>{13, 33, 27}, std::array<int64_t, 3>{6, 16, 1},
+        std::array<int64_t, 3>{20, 47, 149}}) {
     // Centered activations and weights at their extremes half of the time.
     std::uniform_int_distribution<int> activation(-255, 255), weight(-128, 127), extreme(0, 1);
-    std::vector<int16_t> a(rows * depth), b(cols * depth);
-    for (int16_t& v : a) v = static_cast<int16_t>(extreme(rng) ? -255 : activation(rng));
-    for (int16_t& v : b) v = static_cast<int16_t>(extreme(rng) ? -128 : weight(rng));
+    std::vector<int8_t> b(cols * patch);
+    for (int8_t& v : b) v = static_cast<int8_t>(extreme(rng) ? -128 : weight(rng));
+    GemmWeights weights;
+    weights.pack(b.data(), cols, patch);
+    const int64_t depth = weights.depth();
+    ASSERT_GE(depth, patch);
+    std::vector<int16_t> a(rows * depth, 0);  // rows padded with zeros past the patch
+    for (int64_t m = 0; m < rows; ++m)
+      for (int64_t k = 0; k < patch; ++k) a[m * depth + k] = static_cast<int16_t>(extreme(rng) ? -255 : activation(rng));
     const int64_t stride = cols + 3;
     std::vector<int32_t> c(rows * stride, 77);
-    gemm_int16_abt(a.data(), rows, b.data(), cols, depth, c.data(), stride);
+    weights.multiply(a.data(), rows, c.data(), stride);
     for (int64_t m = 0; m < rows; ++m) {
       for (int64_t n = 0; n < stride; ++n) {
         int64_t want = 77;  // columns beyond `cols` untouched
         if (n < cols) {
           want = 0;
-          for (int64_t k = 0; k < depth; ++k) want += int64_t{a[m * depth + k]} * b[n * depth + k];
+          for (int64_t k = 0; k < patch; ++k) want += int64_t{a[m * depth + k]} * b[n * patch + k];
         }
-        ASSERT_EQ(c[m * stride + n], want) << rows << "x" << cols << "x" << depth << " at " << m << "," << n;
+        ASSERT_EQ(c[m * stride + n], want) << rows << "x" << cols << "x" << patch << " at " << m << "," << n;
       }
     }
   }
 }
+
+INSTANTIATE_TEST_SUITE_P(Code, Int8FastGemm, ::testing::Bool(),
+                         [](const ::testing::TestParamInfo<bool>& info) { return info.param ? "Avx2" : "Portable"; });
 
 struct FullyConnectedCase {
   int batches, depth, outputs;

@@ -57,29 +57,24 @@ template <typename OnTile>
 void accumulate_tiles(const Conv2DParams& p, const int8_t* input, const int8_t* filter, OnTile on_tile) {
   const Window2D& w = p.window;
   const int group_in = p.input.c / p.groups, group_out = p.output.c / p.groups;
-  const int64_t patch = int64_t{w.filter_h} * w.filter_w * group_in, depth = padded_depth(patch);
-  const int64_t pixels = int64_t{p.output.h} * p.output.w;
-  const int64_t tile = std::clamp<int64_t>(kTileElements / std::max<int64_t>(depth, p.output.c), 1, pixels);
+  const int64_t patch = int64_t{w.filter_h} * w.filter_w * group_in;
+  thread_local std::vector<GemmWeights> weights;  // one per group
+  if (static_cast<int>(weights.size()) < p.groups) weights.resize(p.groups);
+  for (int g = 0; g < p.groups; ++g) weights[g].pack(filter + int64_t{g} * group_out * patch, group_out, patch);
 
-  thread_local std::vector<int16_t> weights_buffer, patches_buffer;
+  const int64_t depth = weights[0].depth(), pixels = int64_t{p.output.h} * p.output.w;
+  const int64_t tile = std::clamp<int64_t>(kTileElements / std::max<int64_t>(depth, p.output.c), 1, pixels);
+  thread_local std::vector<int16_t> patches_buffer;
   thread_local std::vector<int32_t> sums_buffer;
-  int16_t* weights = scratch(weights_buffer, p.output.c * depth);
   int16_t* patches = scratch(patches_buffer, tile * depth);
   int32_t* sums = scratch(sums_buffer, tile * p.output.c);
-  for (int o = 0; o < p.output.c; ++o) {
-    int16_t* row = weights + o * depth;
-    transform_blocked(filter + o * patch, patch, row, [](int8_t v) { return static_cast<int16_t>(v); });
-    std::fill(row + patch, row + depth, int16_t{0});
-  }
-
   for (int b = 0; b < p.input.n; ++b) {
     const int8_t* image = input + p.input.offset(b, 0, 0, 0);
     for (int64_t first = 0; first < pixels; first += tile) {
       const int64_t rows = std::min(tile, pixels - first);
       for (int g = 0; g < p.groups; ++g) {
         gather_patches(p, image, g * group_in, group_in, first, rows, depth, patches);
-        gemm_int16_abt(patches, rows, weights + int64_t{g} * group_out * depth, group_out, depth,
-                       sums + g * group_out, p.output.c);
+        weights[g].multiply(patches, rows, sums + g * group_out, p.output.c);
       }
       on_tile(b, first, rows, static_cast<const int32_t*>(sums));
     }

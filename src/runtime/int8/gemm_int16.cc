@@ -2,8 +2,15 @@
 
 #include <algorithm>
 
+#include "runtime/int8/gemm_int16_avx2.h"
+#include "runtime/int8/kernel_choice.h"
+
 namespace octet::int8 {
 namespace {
+
+constexpr int64_t kPortableDepthBlock = 16;
+
+int64_t round_up(int64_t n, int64_t multiple) { return (n + multiple - 1) / multiple * multiple; }
 
 // Two rows of a against four rows of b: eight dot products at once, each
 // loaded vector used two or four times. GCC at -O2 vectorizes the loop (each
@@ -14,7 +21,7 @@ __attribute__((noinline)) void dot_2x4(const int16_t* __restrict a0, const int16
                                        const int16_t* __restrict b0, const int16_t* __restrict b1,
                                        const int16_t* __restrict b2, const int16_t* __restrict b3, int64_t depth,
                                        int32_t* __restrict c0, int32_t* __restrict c1) {
-  depth &= ~(kGemmDepthBlock - 1);
+  depth &= ~(kPortableDepthBlock - 1);
   int32_t s00 = 0, s01 = 0, s02 = 0, s03 = 0, s10 = 0, s11 = 0, s12 = 0, s13 = 0;
   for (int64_t k = 0; k < depth; ++k) {
     s00 += int32_t{a0[k]} * b0[k];
@@ -36,8 +43,7 @@ __attribute__((noinline)) void dot_2x4(const int16_t* __restrict a0, const int16
   c1[3] = s13;
 }
 
-}  // namespace
-
+// The portable product, weights b [col][depth].
 void gemm_int16_abt(const int16_t* a, int64_t rows, const int16_t* b, int64_t cols, int64_t depth, int32_t* c,
                     int64_t c_stride) {
   // Whole blocks of two rows by four columns are stored in place; a last
@@ -62,6 +68,29 @@ void gemm_int16_abt(const int16_t* a, int64_t rows, const int16_t* b, int64_t co
       if (two_rows) std::copy(spare[1], spare[1] + (cols - n), c1 + n);
     }
   }
+}
+
+}  // namespace
+
+void GemmWeights::pack(const int8_t* weights, int64_t cols, int64_t patch) {
+  avx2_ = avx2_kernels();
+  cols_ = cols;
+  depth_ = round_up(patch, avx2_ ? 2 : kPortableDepthBlock);
+  if (!avx2_) {
+    packed_.assign(cols * depth_, 0);
+    for (int64_t n = 0; n < cols; ++n) std::copy_n(weights + n * patch, patch, packed_.begin() + n * depth_);
+    return;
+  }
+  packed_.assign(round_up(cols, kAvx2GemmColumns) * depth_, 0);
+  for (int64_t n = 0; n < cols; ++n) {
+    // Column n sits in block n / 16 at lane n % 16 of each depth pair.
+    int16_t* lane = packed_.data() + n / kAvx2GemmColumns * kAvx2GemmColumns * depth_ + n % kAvx2GemmColumns * 2;
+    for (int64_t k = 0; k < patch; ++k) lane[k / 2 * 2 * kAvx2GemmColumns + k % 2] = weights[n * patch + k];
+  }
+}
+
+void GemmWeights::multiply(const int16_t* a, int64_t rows, int32_t* c, int64_t c_stride) const {
+  (avx2_ ? gemm_int16_avx2 : gemm_int16_abt)(a, rows, packed_.data(), cols_, depth_, c, c_stride);
 }
 
 }  // namespace octet::int8
