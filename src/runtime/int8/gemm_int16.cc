@@ -76,16 +76,31 @@ void GemmWeights::pack(const int8_t* weights, int64_t cols, int64_t patch) {
   avx2_ = avx2_kernels();
   cols_ = cols;
   depth_ = round_up(patch, avx2_ ? 2 : kPortableDepthBlock);
+  // Only the padding needs zeros; a plain resize keeps the buffer's old values elsewhere.
   if (!avx2_) {
-    packed_.assign(cols * depth_, 0);
-    for (int64_t n = 0; n < cols; ++n) std::copy_n(weights + n * patch, patch, packed_.begin() + n * depth_);
+    packed_.resize(cols * depth_);
+    for (int64_t n = 0; n < cols; ++n) {
+      int16_t* row = std::copy_n(weights + n * patch, patch, packed_.data() + n * depth_);
+      std::fill(row, packed_.data() + (n + 1) * depth_, int16_t{0});
+    }
     return;
   }
-  packed_.assign(round_up(cols, kAvx2GemmColumns) * depth_, 0);
-  for (int64_t n = 0; n < cols; ++n) {
-    // Column n sits in block n / 16 at lane n % 16 of each depth pair.
+  const int64_t padded_cols = round_up(cols, kAvx2GemmColumns), pair_stride = 2 * kAvx2GemmColumns;
+  packed_.resize(padded_cols * depth_);
+  for (int64_t n = 0; n < padded_cols; ++n) {
+    // Column n is lane n % 16 of each depth pair of block n / 16.
     int16_t* lane = packed_.data() + n / kAvx2GemmColumns * kAvx2GemmColumns * depth_ + n % kAvx2GemmColumns * 2;
-    for (int64_t k = 0; k < patch; ++k) lane[k / 2 * 2 * kAvx2GemmColumns + k % 2] = weights[n * patch + k];
+    const int8_t* w = weights + n * patch;
+    const int64_t valid = n < cols ? patch : 0;  // padding columns are all zeros
+    int64_t k = 0;
+    for (; k + 2 <= valid; k += 2, lane += pair_stride) {
+      lane[0] = w[k];
+      lane[1] = w[k + 1];
+    }
+    for (; k < depth_; k += 2, lane += pair_stride) {
+      lane[0] = k < valid ? w[k] : 0;
+      lane[1] = 0;
+    }
   }
 }
 
