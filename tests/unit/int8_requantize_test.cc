@@ -111,6 +111,38 @@ TEST_P(Int8RequantizeBlocks, ChannelsMatchTheScalarArithmetic) {
   EXPECT_GT(single_rounding_differs, 100) << "the sweep must hold values a plain rounding gets wrong";
 }
 
+// Several rows at strides wider than the channels (a convolution's tile):
+// every row's codes as the scalar arithmetic gives them, and nothing
+// written between rows.
+TEST_P(Int8RequantizeBlocks, RowsMatchTheScalarArithmetic) {
+  std::mt19937 rng(9);
+  const std::vector<QuantizedMultiplier> ms = sweep_multipliers(rng);
+  const std::vector<int32_t> xs = edge_accumulators(rng);
+  const int channels = static_cast<int>(ms.size());
+  const int64_t rows = 7, acc_stride = channels + 3, out_stride = channels + 5;
+  std::uniform_int_distribution<int32_t> small(-1000, 1000);
+  std::uniform_int_distribution<size_t> pick(0, xs.size() - 1);
+  std::vector<int32_t> bias(channels), acc(rows * acc_stride);
+  for (int32_t& b : bias) b = small(rng);
+  for (int32_t& a : acc) a = xs[pick(rng)] / 2;  // + bias stays in int32
+  // With and without an INT32_MIN multiplier, the one that can saturate.
+  std::vector<QuantizedMultiplier> never_saturating = ms;
+  for (QuantizedMultiplier& m : never_saturating)
+    if (m.multiplier == std::numeric_limits<int32_t>::min()) m.multiplier = std::numeric_limits<int32_t>::max();
+  for (const std::vector<QuantizedMultiplier>& multipliers : {ms, never_saturating}) {
+    const Requantization q = prepare_requantization(multipliers, -3, ActivationRange{-120, 100});
+    std::vector<int8_t> got(rows * out_stride, 0x55);
+    requantize_rows(q, acc.data(), acc_stride, rows, bias.data(), got.data(), out_stride);
+    for (int64_t r = 0; r < rows; ++r) {
+      for (int c = 0; c < out_stride; ++c) {
+        const int8_t want =
+            c < channels ? scalar_output(acc[r * acc_stride + c], bias[c], multipliers[c], -3, {-120, 100}) : 0x55;
+        ASSERT_EQ(got[r * out_stride + c], want) << "row " << r << " channel " << c << ", saturating " << q.may_saturate;
+      }
+    }
+  }
+}
+
 TEST_P(Int8RequantizeBlocks, UniformMatchesTheScalarArithmetic) {
   std::mt19937 rng(11);
   const std::vector<int32_t> xs = edge_accumulators(rng);

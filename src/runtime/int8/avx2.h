@@ -9,3 +9,7 @@
 #include <immintrin.h>
 
 #define OCTET_AVX2 __attribute__((target("avx2")))
+
+// For the small helpers of OCTET_AVX2 functions: GCC's -O2 heuristics leave
+// some of them as calls, which pass each vector through memory.
+#define OCTET_AVX2_INLINE __attribute__((target("avx2"), always_inline)) inline

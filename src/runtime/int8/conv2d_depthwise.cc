@@ -146,8 +146,7 @@ void conv2d_depthwise(const Conv2DParams& p, const int8_t* input, const int8_t* 
       depthwise_row_avx2(image.at(oy * w.stride_h, 0), int64_t{w.stride_w} * image.lanes, p.output.w,
                          offsets.data(), static_cast<int>(offsets.size() / 2), paired.data(), image.lanes,
                          sums.data());
-      for (int ox = 0; ox < p.output.w; ++ox)
-        requantize_channels(q, sums.data() + int64_t{ox} * image.lanes, bias, row + int64_t{ox} * p.output.c);
+      requantize_rows(q, sums.data(), image.lanes, p.output.w, bias, row, p.output.c);
     }
   }
 }

@@ -5,7 +5,7 @@ namespace {
 
 constexpr int kRowPixels = 4;  // 4 x 2 accumulators + 2 weight vectors + temporaries fit the 16 registers
 
-OCTET_AVX2 __m256i load_16(const int16_t* p) { return _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p)); }
+OCTET_AVX2_INLINE __m256i load_16(const int16_t* p) { return _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p)); }
 
 // One block of 16 channels of `Pixels` pixels.
 template <int Pixels>

@@ -18,7 +18,7 @@ T* scratch(std::vector<T>& buffer, int64_t n) {
   return buffer.data();
 }
 
-// Elements of a tile's patches or sums: small enough to stay in cache.
+// Elements of a tile's patches: small enough to stay in cache.
 constexpr int64_t kTileElements = int64_t{1} << 16;
 
 // The centered receptive fields of output pixels [first, first + rows) of
@@ -50,11 +50,13 @@ void gather_patches(const Conv2DParams& p, const int8_t* image, int channel_begi
   }
 }
 
-// Calls on_tile(batch, first_pixel, rows, sums) for consecutive tiles of
-// output pixels, sums holding the int32 accumulators of `rows` pixels, all
-// output channels, [row][channel].
+// Calls on_tile(group, weights, patches, rows, offset) for consecutive
+// tiles of output pixels and each group: `patches` holds the receptive
+// fields of `rows` pixels for the group's weights, and `offset` is the
+// element of the output ([batch][oy][ox][oc]) where the tile's first pixel's
+// first channel of the group goes.
 template <typename OnTile>
-void accumulate_tiles(const Conv2DParams& p, const int8_t* input, const int8_t* filter, OnTile on_tile) {
+void for_each_tile(const Conv2DParams& p, const int8_t* input, const int8_t* filter, OnTile on_tile) {
   const Window2D& w = p.window;
   const int group_in = p.input.c / p.groups, group_out = p.output.c / p.groups;
   const int64_t patch = int64_t{w.filter_h} * w.filter_w * group_in;
@@ -63,20 +65,18 @@ void accumulate_tiles(const Conv2DParams& p, const int8_t* input, const int8_t* 
   for (int g = 0; g < p.groups; ++g) weights[g].pack(filter + int64_t{g} * group_out * patch, group_out, patch);
 
   const int64_t depth = weights[0].depth(), pixels = int64_t{p.output.h} * p.output.w;
-  const int64_t tile = std::clamp<int64_t>(kTileElements / std::max<int64_t>(depth, p.output.c), 1, pixels);
+  const int64_t tile = std::clamp<int64_t>(kTileElements / depth, 1, pixels);
   thread_local std::vector<int16_t> patches_buffer;
-  thread_local std::vector<int32_t> sums_buffer;
   int16_t* patches = scratch(patches_buffer, tile * depth);
-  int32_t* sums = scratch(sums_buffer, tile * p.output.c);
   for (int b = 0; b < p.input.n; ++b) {
     const int8_t* image = input + p.input.offset(b, 0, 0, 0);
     for (int64_t first = 0; first < pixels; first += tile) {
       const int64_t rows = std::min(tile, pixels - first);
       for (int g = 0; g < p.groups; ++g) {
         gather_patches(p, image, g * group_in, group_in, first, rows, depth, patches);
-        weights[g].multiply(patches, rows, sums + g * group_out, p.output.c);
+        on_tile(g, weights[g], static_cast<const int16_t*>(patches), rows,
+                (b * pixels + first) * p.output.c + g * group_out);
       }
-      on_tile(b, first, rows, static_cast<const int32_t*>(sums));
     }
   }
 }
@@ -85,21 +85,27 @@ void accumulate_tiles(const Conv2DParams& p, const int8_t* input, const int8_t* 
 
 std::vector<int32_t> conv2d_gemm_accumulators(const Conv2DParams& p, const int8_t* input, const int8_t* filter) {
   std::vector<int32_t> acc(p.output.size());
-  const int64_t pixels = int64_t{p.output.h} * p.output.w;
-  accumulate_tiles(p, input, filter, [&](int b, int64_t first, int64_t rows, const int32_t* sums) {
-    std::copy_n(sums, rows * p.output.c, acc.begin() + (b * pixels + first) * p.output.c);
-  });
+  for_each_tile(p, input, filter,
+                [&](int, const GemmWeights& weights, const int16_t* patches, int64_t rows, int64_t offset) {
+                  weights.multiply(patches, rows, acc.data() + offset, p.output.c);
+                });
   return acc;
 }
 
 void conv2d_gemm(const Conv2DParams& p, const int8_t* input, const int8_t* filter, const int32_t* bias,
                  int8_t* output) {
-  const Requantization q = prepare_requantization(p.output_multipliers, p.output_offset, p.activation);
-  const int64_t pixels = int64_t{p.output.h} * p.output.w;
-  accumulate_tiles(p, input, filter, [&](int b, int64_t first, int64_t rows, const int32_t* sums) {
-    int8_t* out = output + (b * pixels + first) * p.output.c;
-    for (int64_t r = 0; r < rows; ++r) requantize_channels(q, sums + r * p.output.c, bias, out + r * p.output.c);
-  });
+  // One output stage per group, over the group's channels.
+  const int group_out = p.output.c / p.groups;
+  std::vector<Requantization> stages;
+  for (int g = 0; g < p.groups; ++g) {
+    const auto first = p.output_multipliers.begin() + int64_t{g} * group_out;
+    stages.push_back(prepare_requantization({first, first + group_out}, p.output_offset, p.activation));
+  }
+  for_each_tile(p, input, filter,
+                [&](int g, const GemmWeights& weights, const int16_t* patches, int64_t rows, int64_t offset) {
+                  weights.multiply_requantize(patches, rows, stages[g], bias ? bias + g * group_out : nullptr,
+                                              output + offset, p.output.c);
+                });
 }
 
 }  // namespace octet::int8

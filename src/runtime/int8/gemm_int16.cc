@@ -108,4 +108,13 @@ void GemmWeights::multiply(const int16_t* a, int64_t rows, int32_t* c, int64_t c
   (avx2_ ? gemm_int16_avx2 : gemm_int16_abt)(a, rows, packed_.data(), cols_, depth_, c, c_stride);
 }
 
+void GemmWeights::multiply_requantize(const int16_t* a, int64_t rows, const Requantization& q, const int32_t* bias,
+                                      int8_t* out, int64_t out_stride) const {
+  if (avx2_) return gemm_int16_requantize_avx2(a, rows, packed_.data(), depth_, q, bias, out, out_stride);
+  thread_local std::vector<int32_t> sums;  // reused across calls
+  sums.resize(rows * cols_);
+  multiply(a, rows, sums.data(), cols_);
+  requantize_rows(q, sums.data(), cols_, rows, bias, out, out_stride);
+}
+
 }  // namespace octet::int8

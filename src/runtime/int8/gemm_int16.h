@@ -16,6 +16,8 @@
 #include <cstdint>
 #include <vector>
 
+#include "runtime/int8/requantize.h"
+
 namespace octet::int8 {
 
 class GemmWeights {
@@ -29,6 +31,13 @@ class GemmWeights {
   // c[m * c_stride + n] = sum_k a[m * depth() + k] * weights[n][k] for
   // m < rows, n < cols; other elements of c are left alone.
   void multiply(const int16_t* a, int64_t rows, int32_t* c, int64_t c_stride) const;
+
+  // The same sums through the output stage: out[m * out_stride + n] =
+  // requantize_rows's code of sum (m, n) + bias[n] with q, whose channels
+  // are the columns. `bias` may be null. The AVX2 code requantizes each
+  // tile straight from its registers.
+  void multiply_requantize(const int16_t* a, int64_t rows, const Requantization& q, const int32_t* bias,
+                           int8_t* out, int64_t out_stride) const;
 
  private:
   bool avx2_ = false;
