@@ -3,10 +3,10 @@
 #include <algorithm>
 #include <vector>
 
+#include "runtime/int8/centered.h"
 #include "runtime/int8/conv2d_depthwise_avx2.h"
 #include "runtime/int8/kernel_choice.h"
 #include "runtime/int8/requantize.h"
-#include "runtime/int8/vector_blocks.h"
 
 namespace octet::int8 {
 namespace {
@@ -44,13 +44,13 @@ void fill_bordered(const Conv2DParams& p, const int8_t* image, BorderedImage& ou
     std::fill(out.at(y + top, 0), dst, int16_t{0});
     std::fill(out.at(y + top, left + p.input.w), out.at(y + top, 0) + row_size, int16_t{0});
     if (multiplier == 1 && out.lanes == p.input.c) {
-      transform_blocked(row, int64_t{p.input.w} * p.input.c, dst, centered);
+      center_codes(row, int64_t{p.input.w} * p.input.c, offset, dst);
       continue;
     }
     for (int x = 0; x < p.input.w; ++x, dst += out.lanes) {
       const int8_t* in = row + int64_t{x} * p.input.c;
       if (multiplier == 1) {
-        transform_blocked(in, p.input.c, dst, centered);
+        center_codes(in, p.input.c, offset, dst);
       } else {
         for (int c = 0; c < p.input.c; ++c) std::fill_n(dst + c * multiplier, multiplier, centered(in[c]));
       }

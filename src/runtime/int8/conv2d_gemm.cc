@@ -3,9 +3,9 @@
 #include <algorithm>
 #include <vector>
 
+#include "runtime/int8/centered.h"
 #include "runtime/int8/gemm_int16.h"
 #include "runtime/int8/requantize.h"
-#include "runtime/int8/vector_blocks.h"
 
 namespace octet::int8 {
 namespace {
@@ -28,8 +28,12 @@ constexpr int64_t kTileElements = int64_t{1} << 16;
 void gather_patches(const Conv2DParams& p, const int8_t* image, int channel_begin, int channels, int64_t first,
                     int64_t rows, int64_t depth, int16_t* patches) {
   const Window2D& w = p.window;
-  const int32_t offset = p.input_offset;
-  const auto centered = [offset](int8_t v) { return static_cast<int16_t>(v + offset); };
+  const bool pointwise = w.filter_h == 1 && w.filter_w == 1 && w.stride_h == 1 && w.stride_w == 1 &&
+                         w.pad_top == 0 && w.pad_left == 0 && p.output.w == p.input.w;
+  if (pointwise && channels == p.input.c && depth == channels) {
+    // The patches are the input rows themselves, one contiguous run.
+    return center_codes(image + first * channels, rows * channels, p.input_offset, patches);
+  }
   for (int64_t r = 0; r < rows; ++r) {
     const int64_t pixel = first + r;
     const int oy = static_cast<int>(pixel / p.output.w), ox = static_cast<int>(pixel % p.output.w);
@@ -41,8 +45,8 @@ void gather_patches(const Conv2DParams& p, const int8_t* image, int channel_begi
         if (in_y < 0 || in_y >= p.input.h || in_x < 0 || in_x >= p.input.w) {
           std::fill_n(out, channels, int16_t{0});
         } else {
-          transform_blocked(image + (int64_t{in_y} * p.input.w + in_x) * p.input.c + channel_begin, channels, out,
-                            centered);
+          center_codes(image + (int64_t{in_y} * p.input.w + in_x) * p.input.c + channel_begin, channels,
+                       p.input_offset, out);
         }
       }
     }
