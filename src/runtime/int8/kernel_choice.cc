@@ -21,8 +21,8 @@ bool reference_kernels() { return use_reference.load(std::memory_order_relaxed);
 
 void set_avx2_kernels(bool on) { want_avx2.store(on, std::memory_order_relaxed); }
 
-bool avx2_kernels() { return want_avx2.load(std::memory_order_relaxed) && cpu_has_avx2(); }
+bool avx2_kernels_wanted() { return want_avx2.load(std::memory_order_relaxed); }
 
-bool Avx2ChoiceScope::avx2_wanted() { return want_avx2.load(std::memory_order_relaxed); }
+bool avx2_kernels() { return avx2_kernels_wanted() && cpu_has_avx2(); }
 
 }  // namespace octet::int8

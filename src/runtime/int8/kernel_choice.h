@@ -17,32 +17,24 @@ bool reference_kernels();
 // false: the fast kernels run their portable code even on an AVX2 CPU. On
 // (the default) only has an effect where the CPU has AVX2.
 void set_avx2_kernels(bool on);
+bool avx2_kernels_wanted();  // the switch alone
 // Whether the fast kernels run their AVX2 code: switched on and supported.
 bool avx2_kernels();
 
-// Sets the reference choice for one scope and restores the previous one after it.
-class KernelChoiceScope {
+// Sets one of the switches for a scope and restores its previous value after it.
+template <bool (*Get)(), void (*Set)(bool)>
+class SwitchScope {
  public:
-  explicit KernelChoiceScope(bool reference) : previous_(reference_kernels()) { set_reference_kernels(reference); }
-  ~KernelChoiceScope() { set_reference_kernels(previous_); }
-  KernelChoiceScope(const KernelChoiceScope&) = delete;
-  KernelChoiceScope& operator=(const KernelChoiceScope&) = delete;
+  explicit SwitchScope(bool on) : previous_(Get()) { Set(on); }
+  ~SwitchScope() { Set(previous_); }
+  SwitchScope(const SwitchScope&) = delete;
+  SwitchScope& operator=(const SwitchScope&) = delete;
 
  private:
   bool previous_;
 };
 
-// Sets the AVX2 choice for one scope and restores the previous one after it.
-class Avx2ChoiceScope {
- public:
-  explicit Avx2ChoiceScope(bool on) : previous_(avx2_wanted()) { set_avx2_kernels(on); }
-  ~Avx2ChoiceScope() { set_avx2_kernels(previous_); }
-  Avx2ChoiceScope(const Avx2ChoiceScope&) = delete;
-  Avx2ChoiceScope& operator=(const Avx2ChoiceScope&) = delete;
-
- private:
-  static bool avx2_wanted();
-  bool previous_;
-};
+using KernelChoiceScope = SwitchScope<reference_kernels, set_reference_kernels>;  // true: reference kernels
+using Avx2ChoiceScope = SwitchScope<avx2_kernels_wanted, set_avx2_kernels>;
 
 }  // namespace octet::int8
