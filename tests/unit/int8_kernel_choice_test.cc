@@ -2,7 +2,8 @@
 // the fast path that lives in an op's eval rather than a kernel file: an
 // 8-bit QUANTIZE (requantize) looks its codes up in a table of all 256
 // results. Every code, below and above the table's threshold, gives the same
-// integers with the fast and with the reference kernels.
+// integers with the fast and with the reference kernels. And the switch
+// between the fast kernels' AVX2 and portable code.
 #include <gtest/gtest.h>
 
 #include <vector>
@@ -52,6 +53,24 @@ TEST(Int8KernelChoice, RequantizeTableGivesTheReferenceCodes) {
               requantize(unsigned_codes, DType::UInt8, unsigned_in, out, true));
   }
   EXPECT_FALSE(int8::reference_kernels()) << "each scope restores the fast kernels";
+}
+
+// The AVX2 switch: on by default where the CPU has AVX2, off inside a scope
+// that asks for the portable code, restored after it.
+TEST(Int8KernelChoice, Avx2SwitchFollowsTheCpuAndItsScope) {
+  const bool cpu_has_avx2 = __builtin_cpu_supports("avx2");
+  EXPECT_EQ(int8::avx2_kernels(), cpu_has_avx2);
+  {
+    const int8::Avx2ChoiceScope portable(false);
+    EXPECT_FALSE(int8::avx2_kernels());
+    {
+      const int8::Avx2ChoiceScope avx2(true);
+      EXPECT_EQ(int8::avx2_kernels(), cpu_has_avx2);
+    }
+    EXPECT_FALSE(int8::avx2_kernels());
+  }
+  EXPECT_TRUE(int8::avx2_kernels_wanted());
+  EXPECT_EQ(int8::avx2_kernels(), cpu_has_avx2);
 }
 
 }  // namespace

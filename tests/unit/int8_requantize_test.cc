@@ -4,7 +4,8 @@
 // INT32_MAX), exact rounding ties of both of MBQM's roundings, every right
 // shift, left shifts, and seeded random values. The sweep is checked to hold
 // values where rounding the real product once gives another code, so the
-// comparison can fail.
+// comparison can fail. Each test runs twice: on the portable code and on
+// the AVX2 code (the portable code again on a CPU without AVX2).
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -12,6 +13,7 @@
 #include <random>
 #include <vector>
 
+#include "runtime/int8/kernel_choice.h"
 #include "runtime/int8/requantize.h"
 
 namespace octet::int8 {
@@ -65,7 +67,13 @@ std::vector<QuantizedMultiplier> sweep_multipliers(std::mt19937& rng) {
   return ms;
 }
 
-TEST(Int8RequantizeBlocks, ChannelsMatchTheScalarArithmetic) {
+// The parameter: whether the AVX2 code may run.
+class Int8RequantizeBlocks : public ::testing::TestWithParam<bool> {
+ protected:
+  Avx2ChoiceScope avx2_{GetParam()};
+};
+
+TEST_P(Int8RequantizeBlocks, ChannelsMatchTheScalarArithmetic) {
   std::mt19937 rng(7);
   const std::vector<QuantizedMultiplier> ms = sweep_multipliers(rng);
   const std::vector<int32_t> xs = edge_accumulators(rng);
@@ -103,7 +111,39 @@ TEST(Int8RequantizeBlocks, ChannelsMatchTheScalarArithmetic) {
   EXPECT_GT(single_rounding_differs, 100) << "the sweep must hold values a plain rounding gets wrong";
 }
 
-TEST(Int8RequantizeBlocks, UniformMatchesTheScalarArithmetic) {
+// Several rows at strides wider than the channels (a convolution's tile):
+// every row's codes as the scalar arithmetic gives them, and nothing
+// written between rows.
+TEST_P(Int8RequantizeBlocks, RowsMatchTheScalarArithmetic) {
+  std::mt19937 rng(9);
+  const std::vector<QuantizedMultiplier> ms = sweep_multipliers(rng);
+  const std::vector<int32_t> xs = edge_accumulators(rng);
+  const int channels = static_cast<int>(ms.size());
+  const int64_t rows = 7, acc_stride = channels + 3, out_stride = channels + 5;
+  std::uniform_int_distribution<int32_t> small(-1000, 1000);
+  std::uniform_int_distribution<size_t> pick(0, xs.size() - 1);
+  std::vector<int32_t> bias(channels), acc(rows * acc_stride);
+  for (int32_t& b : bias) b = small(rng);
+  for (int32_t& a : acc) a = xs[pick(rng)] / 2;  // + bias stays in int32
+  // With and without an INT32_MIN multiplier, the one that can saturate.
+  std::vector<QuantizedMultiplier> never_saturating = ms;
+  for (QuantizedMultiplier& m : never_saturating)
+    if (m.multiplier == std::numeric_limits<int32_t>::min()) m.multiplier = std::numeric_limits<int32_t>::max();
+  for (const std::vector<QuantizedMultiplier>& multipliers : {ms, never_saturating}) {
+    const Requantization q = prepare_requantization(multipliers, -3, ActivationRange{-120, 100});
+    std::vector<int8_t> got(rows * out_stride, 0x55);
+    requantize_rows(q, acc.data(), acc_stride, rows, bias.data(), got.data(), out_stride);
+    for (int64_t r = 0; r < rows; ++r) {
+      for (int c = 0; c < out_stride; ++c) {
+        const int8_t want =
+            c < channels ? scalar_output(acc[r * acc_stride + c], bias[c], multipliers[c], -3, {-120, 100}) : 0x55;
+        ASSERT_EQ(got[r * out_stride + c], want) << "row " << r << " channel " << c << ", saturating " << q.may_saturate;
+      }
+    }
+  }
+}
+
+TEST_P(Int8RequantizeBlocks, UniformMatchesTheScalarArithmetic) {
   std::mt19937 rng(11);
   const std::vector<int32_t> xs = edge_accumulators(rng);
   for (const QuantizedMultiplier m : {QuantizedMultiplier{1 << 30, -20}, QuantizedMultiplier{1518500250, -1},
@@ -116,6 +156,9 @@ TEST(Int8RequantizeBlocks, UniformMatchesTheScalarArithmetic) {
       ASSERT_EQ(got[i], scalar_output(xs[i], 0, m, 3, range)) << "x " << xs[i] << " shift " << m.shift;
   }
 }
+
+INSTANTIATE_TEST_SUITE_P(Code, Int8RequantizeBlocks, ::testing::Bool(),
+                         [](const ::testing::TestParamInfo<bool>& info) { return info.param ? "Avx2" : "Portable"; });
 
 }  // namespace
 }  // namespace octet::int8

@@ -3,8 +3,10 @@
 #include <algorithm>
 #include <vector>
 
+#include "runtime/int8/centered.h"
+#include "runtime/int8/conv2d_depthwise_avx2.h"
+#include "runtime/int8/kernel_choice.h"
 #include "runtime/int8/requantize.h"
-#include "runtime/int8/vector_blocks.h"
 
 namespace octet::int8 {
 namespace {
@@ -42,13 +44,13 @@ void fill_bordered(const Conv2DParams& p, const int8_t* image, BorderedImage& ou
     std::fill(out.at(y + top, 0), dst, int16_t{0});
     std::fill(out.at(y + top, left + p.input.w), out.at(y + top, 0) + row_size, int16_t{0});
     if (multiplier == 1 && out.lanes == p.input.c) {
-      transform_blocked(row, int64_t{p.input.w} * p.input.c, dst, centered);
+      center_codes(row, int64_t{p.input.w} * p.input.c, offset, dst);
       continue;
     }
     for (int x = 0; x < p.input.w; ++x, dst += out.lanes) {
       const int8_t* in = row + int64_t{x} * p.input.c;
       if (multiplier == 1) {
-        transform_blocked(in, p.input.c, dst, centered);
+        center_codes(in, p.input.c, offset, dst);
       } else {
         for (int c = 0; c < p.input.c; ++c) std::fill_n(dst + c * multiplier, multiplier, centered(in[c]));
       }
@@ -80,6 +82,35 @@ void accumulate_block_pair(const BorderedImage& image, const int16_t* origin0, c
   std::copy_n(acc1, kDepthwiseLanes, sums1);
 }
 
+// The portable accumulation and output stage of one output row.
+void portable_row(const Conv2DParams& p, const BorderedImage& image, const int16_t* weights, int oy,
+                  const Requantization& q, const int32_t* bias, int32_t* sums, int8_t* output) {
+  const Window2D& w = p.window;
+  // Pixels in pairs; an odd last one is paired with itself.
+  for (int ox = 0; ox < p.output.w; ox += 2) {
+    const int ox1 = std::min(ox + 1, p.output.w - 1);
+    const int16_t* origin0 = image.at(oy * w.stride_h, ox * w.stride_w);
+    const int16_t* origin1 = image.at(oy * w.stride_h, ox1 * w.stride_w);
+    for (int block = 0; block < image.lanes; block += kDepthwiseLanes)
+      accumulate_block_pair(image, origin0 + block, origin1 + block, weights + block, w, sums + block,
+                            sums + image.lanes + block);
+    requantize_channels(q, sums, bias, output + int64_t{ox} * p.output.c);
+    if (ox1 != ox) requantize_channels(q, sums + image.lanes, bias, output + int64_t{ox1} * p.output.c);
+  }
+}
+
+// The offsets of the window's taps from its origin in the image, in int16
+// elements, with an even count for the AVX2 code's tap pairs (an odd last
+// tap is paired with the first tap's offset and zero weights).
+std::vector<int64_t> tap_offsets(const Window2D& w, const BorderedImage& image) {
+  std::vector<int64_t> offsets;
+  for (int ky = 0; ky < w.filter_h; ++ky)
+    for (int kx = 0; kx < w.filter_w; ++kx)
+      offsets.push_back((int64_t{ky} * w.dilation_h * image.width + int64_t{kx} * w.dilation_w) * image.lanes);
+  if (offsets.size() % 2 == 1) offsets.push_back(0);
+  return offsets;
+}
+
 }  // namespace
 
 void conv2d_depthwise(const Conv2DParams& p, const int8_t* input, const int8_t* filter, const int32_t* bias,
@@ -97,23 +128,25 @@ void conv2d_depthwise(const Conv2DParams& p, const int8_t* input, const int8_t* 
   weights.assign(int64_t{taps} * image.lanes, 0);
   for (int o = 0; o < channels; ++o)
     for (int t = 0; t < taps; ++t) weights[int64_t{t} * image.lanes + o] = filter[int64_t{o} * taps + t];
-  sums.resize(2 * image.lanes);  // two pixels
   const Requantization q = prepare_requantization(p.output_multipliers, p.output_offset, p.activation);
+  const bool avx2 = avx2_kernels();
+  const std::vector<int64_t> offsets = avx2 ? tap_offsets(w, image) : std::vector<int64_t>{};
+  const std::vector<int16_t> paired = avx2 ? pair_depthwise_taps_avx2(weights.data(), taps, image.lanes)
+                                           : std::vector<int16_t>{};
+  sums.resize(int64_t{avx2 ? p.output.w : 2} * image.lanes);  // a row of pixels, or a pair
 
   for (int b = 0; b < p.input.n; ++b) {
     fill_bordered(p, input + p.input.offset(b, 0, 0, 0), image);
     for (int oy = 0; oy < p.output.h; ++oy) {
-      // Pixels in pairs; an odd last one is paired with itself.
-      for (int ox = 0; ox < p.output.w; ox += 2) {
-        const int ox1 = std::min(ox + 1, p.output.w - 1);
-        const int16_t* origin0 = image.at(oy * w.stride_h, ox * w.stride_w);
-        const int16_t* origin1 = image.at(oy * w.stride_h, ox1 * w.stride_w);
-        for (int block = 0; block < image.lanes; block += kDepthwiseLanes)
-          accumulate_block_pair(image, origin0 + block, origin1 + block, weights.data() + block, w,
-                                sums.data() + block, sums.data() + image.lanes + block);
-        requantize_channels(q, sums.data(), bias, output + p.output.offset(b, oy, ox, 0));
-        if (ox1 != ox) requantize_channels(q, sums.data() + image.lanes, bias, output + p.output.offset(b, oy, ox1, 0));
+      int8_t* row = output + p.output.offset(b, oy, 0, 0);
+      if (!avx2) {
+        portable_row(p, image, weights.data(), oy, q, bias, sums.data(), row);
+        continue;
       }
+      depthwise_row_avx2(image.at(oy * w.stride_h, 0), int64_t{w.stride_w} * image.lanes, p.output.w,
+                         offsets.data(), static_cast<int>(offsets.size() / 2), paired.data(), image.lanes,
+                         sums.data());
+      requantize_rows(q, sums.data(), image.lanes, p.output.w, bias, row, p.output.c);
     }
   }
 }

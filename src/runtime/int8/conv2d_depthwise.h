@@ -11,6 +11,9 @@
 // no bounds checks, summing over contiguous channels in fixed-size blocks the
 // compiler vectorizes.
 //
+// With AVX2 the accumulation runs in conv2d_depthwise_avx2.h, on the same
+// image.
+//
 // Why int16 products are exact: |filter| <= 128 and |input + input_offset|
 // <= 255, so a product is at most 32640 < 2^15. They are summed in int32, as
 // the reference sums.
@@ -21,7 +24,7 @@
 
 namespace octet::int8 {
 
-constexpr int kDepthwiseLanes = 8;  // channels per block of the inner loop
+constexpr int kDepthwiseLanes = 16;  // channels per block of the inner loop (the AVX2 code's too)
 
 // `p` must have groups == input channels; `filter` is [output.c, KH, KW, 1];
 // `bias` may be null.

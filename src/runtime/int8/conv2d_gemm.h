@@ -6,7 +6,7 @@
 // (what the reference's skipped taps contribute); multiplies them by the
 // int16 weights with int32 sums (gemm_int16.h, exact: the sums are the
 // reference's accumulators); and rescales the tile's sums in vector blocks
-// (requantize.h).
+// (requantize.h), with AVX2 straight from the product's registers.
 #pragma once
 #include <cstdint>
 #include <vector>

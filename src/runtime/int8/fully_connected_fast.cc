@@ -3,6 +3,7 @@
 #include <numeric>
 #include <vector>
 
+#include "runtime/int8/centered.h"
 #include "runtime/int8/requantize.h"
 #include "runtime/int8/vector_blocks.h"
 
@@ -36,10 +37,8 @@ void fully_connected_fast(const FullyConnectedParams& p, const int8_t* input, co
   thread_local std::vector<int32_t> sums;
   centered.resize(p.depth);
   sums.resize(p.outputs);
-  const int32_t input_offset = p.input_offset;
   for (int b = 0; b < p.batches; ++b) {
-    transform_blocked(input + int64_t{b} * p.depth, p.depth, centered.data(),
-                      [input_offset](int8_t v) { return static_cast<int16_t>(v + input_offset); });
+    center_codes(input + int64_t{b} * p.depth, p.depth, p.input_offset, centered.data());
     const int32_t centered_sum = std::accumulate(centered.begin(), centered.end(), int32_t{0});
     for (int o = 0; o < p.outputs; ++o)
       sums[o] = dot(filter + int64_t{o} * p.depth, centered.data(), p.depth) + p.filter_offset * centered_sum;

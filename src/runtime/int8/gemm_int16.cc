@@ -2,8 +2,15 @@
 
 #include <algorithm>
 
+#include "runtime/int8/gemm_int16_avx2.h"
+#include "runtime/int8/kernel_choice.h"
+
 namespace octet::int8 {
 namespace {
+
+constexpr int64_t kPortableDepthBlock = 16;
+
+int64_t round_up(int64_t n, int64_t multiple) { return (n + multiple - 1) / multiple * multiple; }
 
 // Two rows of a against four rows of b: eight dot products at once, each
 // loaded vector used two or four times. GCC at -O2 vectorizes the loop (each
@@ -14,7 +21,7 @@ __attribute__((noinline)) void dot_2x4(const int16_t* __restrict a0, const int16
                                        const int16_t* __restrict b0, const int16_t* __restrict b1,
                                        const int16_t* __restrict b2, const int16_t* __restrict b3, int64_t depth,
                                        int32_t* __restrict c0, int32_t* __restrict c1) {
-  depth &= ~(kGemmDepthBlock - 1);
+  depth &= ~(kPortableDepthBlock - 1);
   int32_t s00 = 0, s01 = 0, s02 = 0, s03 = 0, s10 = 0, s11 = 0, s12 = 0, s13 = 0;
   for (int64_t k = 0; k < depth; ++k) {
     s00 += int32_t{a0[k]} * b0[k];
@@ -36,8 +43,7 @@ __attribute__((noinline)) void dot_2x4(const int16_t* __restrict a0, const int16
   c1[3] = s13;
 }
 
-}  // namespace
-
+// The portable product, weights b [col][depth].
 void gemm_int16_abt(const int16_t* a, int64_t rows, const int16_t* b, int64_t cols, int64_t depth, int32_t* c,
                     int64_t c_stride) {
   // Whole blocks of two rows by four columns are stored in place; a last
@@ -62,6 +68,53 @@ void gemm_int16_abt(const int16_t* a, int64_t rows, const int16_t* b, int64_t co
       if (two_rows) std::copy(spare[1], spare[1] + (cols - n), c1 + n);
     }
   }
+}
+
+}  // namespace
+
+void GemmWeights::pack(const int8_t* weights, int64_t cols, int64_t patch) {
+  avx2_ = avx2_kernels();
+  cols_ = cols;
+  depth_ = round_up(patch, avx2_ ? 2 : kPortableDepthBlock);
+  // Only the padding needs zeros; a plain resize keeps the buffer's old values elsewhere.
+  if (!avx2_) {
+    packed_.resize(cols * depth_);
+    for (int64_t n = 0; n < cols; ++n) {
+      int16_t* row = std::copy_n(weights + n * patch, patch, packed_.data() + n * depth_);
+      std::fill(row, packed_.data() + (n + 1) * depth_, int16_t{0});
+    }
+    return;
+  }
+  const int64_t padded_cols = round_up(cols, kAvx2GemmColumns), pair_stride = 2 * kAvx2GemmColumns;
+  packed_.resize(padded_cols * depth_);
+  for (int64_t n = 0; n < padded_cols; ++n) {
+    // Column n is lane n % 16 of each depth pair of block n / 16.
+    int16_t* lane = packed_.data() + n / kAvx2GemmColumns * kAvx2GemmColumns * depth_ + n % kAvx2GemmColumns * 2;
+    const int8_t* w = weights + n * patch;
+    const int64_t valid = n < cols ? patch : 0;  // padding columns are all zeros
+    int64_t k = 0;
+    for (; k + 2 <= valid; k += 2, lane += pair_stride) {
+      lane[0] = w[k];
+      lane[1] = w[k + 1];
+    }
+    for (; k < depth_; k += 2, lane += pair_stride) {
+      lane[0] = k < valid ? w[k] : 0;
+      lane[1] = 0;
+    }
+  }
+}
+
+void GemmWeights::multiply(const int16_t* a, int64_t rows, int32_t* c, int64_t c_stride) const {
+  (avx2_ ? gemm_int16_avx2 : gemm_int16_abt)(a, rows, packed_.data(), cols_, depth_, c, c_stride);
+}
+
+void GemmWeights::multiply_requantize(const int16_t* a, int64_t rows, const Requantization& q, const int32_t* bias,
+                                      int8_t* out, int64_t out_stride) const {
+  if (avx2_) return gemm_int16_requantize_avx2(a, rows, packed_.data(), depth_, q, bias, out, out_stride);
+  thread_local std::vector<int32_t> sums;  // reused across calls
+  sums.resize(rows * cols_);
+  multiply(a, rows, sums.data(), cols_);
+  requantize_rows(q, sums.data(), cols_, rows, bias, out, out_stride);
 }
 
 }  // namespace octet::int8

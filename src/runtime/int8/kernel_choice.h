@@ -1,7 +1,10 @@
 // Which int8 kernels the ops run. The fast kernels (conv2d_gemm.h,
 // conv2d_depthwise.h, ...) compute exactly the integers of the reference
 // kernels (conv2d.h, ...), which stay as the oracle: tests switch them on to
-// compare whole graphs byte for byte. The switch is process-wide.
+// compare whole graphs byte for byte. The fast kernels have AVX2 code where
+// it pays, chosen at run time when the CPU has AVX2, and portable code for
+// every other CPU; tests switch the AVX2 code off to check the portable
+// code on an AVX2 machine too. The switches are process-wide.
 #pragma once
 
 namespace octet::int8 {
@@ -11,16 +14,27 @@ namespace octet::int8 {
 void set_reference_kernels(bool on);
 bool reference_kernels();
 
-// Sets the choice for one scope and restores the previous one after it.
-class KernelChoiceScope {
+// false: the fast kernels run their portable code even on an AVX2 CPU. On
+// (the default) only has an effect where the CPU has AVX2.
+void set_avx2_kernels(bool on);
+bool avx2_kernels_wanted();  // the switch alone
+// Whether the fast kernels run their AVX2 code: switched on and supported.
+bool avx2_kernels();
+
+// Sets one of the switches for a scope and restores its previous value after it.
+template <bool (*Get)(), void (*Set)(bool)>
+class SwitchScope {
  public:
-  explicit KernelChoiceScope(bool reference) : previous_(reference_kernels()) { set_reference_kernels(reference); }
-  ~KernelChoiceScope() { set_reference_kernels(previous_); }
-  KernelChoiceScope(const KernelChoiceScope&) = delete;
-  KernelChoiceScope& operator=(const KernelChoiceScope&) = delete;
+  explicit SwitchScope(bool on) : previous_(Get()) { Set(on); }
+  ~SwitchScope() { Set(previous_); }
+  SwitchScope(const SwitchScope&) = delete;
+  SwitchScope& operator=(const SwitchScope&) = delete;
 
  private:
   bool previous_;
 };
+
+using KernelChoiceScope = SwitchScope<reference_kernels, set_reference_kernels>;  // true: reference kernels
+using Avx2ChoiceScope = SwitchScope<avx2_kernels_wanted, set_avx2_kernels>;
 
 }  // namespace octet::int8

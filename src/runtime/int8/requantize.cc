@@ -5,6 +5,9 @@
 #include <cstring>
 #include <limits>
 
+#include "runtime/int8/kernel_choice.h"
+#include "runtime/int8/requantize_avx2.h"
+
 namespace octet::int8 {
 namespace {
 
@@ -75,6 +78,9 @@ void requantize_block(const Requantization& q, int first, const int32_t* acc, co
 
 Requantization prepare_requantization(const std::vector<QuantizedMultiplier>& multipliers, int32_t output_offset,
                                       ActivationRange activation) {
+  const auto in_int8 = [](int32_t v) { return v >= -128 && v <= 127; };
+  if (!in_int8(output_offset) || !in_int8(activation.min) || !in_int8(activation.max))
+    fail(ErrorKind::Unsupported, "int8 output stage: zero point or activation range outside int8");
   Requantization q;
   q.multipliers = multipliers;
   q.output_offset = output_offset;
@@ -84,16 +90,34 @@ Requantization prepare_requantization(const std::vector<QuantizedMultiplier>& mu
     q.scales.push_back(static_cast<float>(std::ldexp(static_cast<double>(m.multiplier), -31 - right_shift)));
     const bool covered = right_shift >= 1 && m.multiplier != std::numeric_limits<int32_t>::min();
     q.tolerances.push_back(covered ? static_cast<float>(0.5 - std::ldexp(1.0, -right_shift - 1) - 0x1p-12) : -1.f);
+    q.significands.push_back(m.multiplier);
+    q.left_shifts.push_back(std::max(m.shift, 0));
+    q.right_shifts.push_back(std::max(-m.shift, 0));
+    q.rounding_halves.push_back(static_cast<int32_t>((int64_t{1} << q.right_shifts.back()) >> 1));
+    q.may_saturate = q.may_saturate || m.multiplier == std::numeric_limits<int32_t>::min();
   }
+  const size_t padded = (multipliers.size() + kInt32FieldPadding - 1) / kInt32FieldPadding * kInt32FieldPadding;
+  for (std::vector<int32_t>* field : {&q.significands, &q.left_shifts, &q.right_shifts, &q.rounding_halves})
+    field->resize(padded, 0);
   return q;
 }
 
-void requantize_channels(const Requantization& q, const int32_t* acc, const int32_t* bias, int8_t* out) {
+void requantize_rows(const Requantization& q, const int32_t* acc, int64_t acc_stride, int64_t rows,
+                     const int32_t* bias, int8_t* out, int64_t out_stride) {
+  if (avx2_kernels()) return requantize_rows_avx2(q, acc, acc_stride, rows, bias, out, out_stride);
   const int channels = q.channels();
-  int c = 0;
-  for (; c + kRequantizeBlock <= channels; c += kRequantizeBlock)
-    requantize_block(q, c, acc + c, bias ? bias + c : nullptr, out + c);
-  requantize_scalar(q, acc, bias, c, channels, out);
+  for (int64_t r = 0; r < rows; ++r) {
+    const int32_t* row = acc + r * acc_stride;
+    int8_t* row_out = out + r * out_stride;
+    int c = 0;
+    for (; c + kRequantizeBlock <= channels; c += kRequantizeBlock)
+      requantize_block(q, c, row + c, bias ? bias + c : nullptr, row_out + c);
+    requantize_scalar(q, row, bias, c, channels, row_out);
+  }
+}
+
+void requantize_channels(const Requantization& q, const int32_t* acc, const int32_t* bias, int8_t* out) {
+  requantize_rows(q, acc, 0, 1, bias, out, 0);
 }
 
 Requantization prepare_uniform_requantization(QuantizedMultiplier multiplier, int32_t output_offset,
@@ -103,6 +127,7 @@ Requantization prepare_uniform_requantization(QuantizedMultiplier multiplier, in
 }
 
 void requantize_uniform(const Requantization& q, const int32_t* values, int64_t n, int8_t* out) {
+  if (avx2_kernels()) return requantize_uniform_avx2(q, values, n, out);
   int64_t i = 0;
   for (; i + kRequantizeBlock <= n; i += kRequantizeBlock) requantize_block(q, 0, values + i, nullptr, out + i);
   for (; i < n; ++i)

@@ -24,6 +24,9 @@
 //     the tie rule. n is then clamped to [L, H].
 // Elsewhere, and in channels the derivation does not cover (tolerance -1),
 // MBQM itself runs.
+//
+// With AVX2 (requantize_avx2.h) MBQM itself runs on 8 channels at once in
+// integers, exact everywhere: no float step, no fallback.
 #pragma once
 #include <cstdint>
 #include <vector>
@@ -33,7 +36,8 @@
 
 namespace octet::int8 {
 
-constexpr int kRequantizeBlock = 8;  // channels rescaled together
+constexpr int kRequantizeBlock = 8;     // channels rescaled together
+constexpr int kInt32FieldPadding = 16;  // see Requantization
 
 // The output stage's per-channel parameters, one array per field so that a
 // block of channels loads as vectors.
@@ -41,18 +45,32 @@ struct Requantization {
   std::vector<QuantizedMultiplier> multipliers;
   std::vector<float> scales;      // s = m * 2^-(31+R)
   std::vector<float> tolerances;  // 1/2 - 2^-(R+1) - 2^-12, or -1: always MBQM
+  // The multipliers' fields as int32 lanes for the AVX2 code: significand,
+  // left shift, right shift R and the rounding half 2^R / 2 (0 for R = 0),
+  // padded with zeros to a multiple of kInt32FieldPadding channels so that
+  // whole vectors load past the last channel.
+  std::vector<int32_t> significands, left_shifts, right_shifts, rounding_halves;
+  bool may_saturate = false;  // a multiplier is INT32_MIN: the doubling high mul's one saturating case
   int32_t output_offset = 0;
   ActivationRange activation;
 
   int channels() const { return static_cast<int>(multipliers.size()); }
 };
 
+// output_offset and the activation range lie in int8, as every int8 op's
+// prepare ensures (the AVX2 code clamps in int8 lanes);
+// Error(Unsupported) otherwise.
 Requantization prepare_requantization(const std::vector<QuantizedMultiplier>& multipliers, int32_t output_offset,
                                       ActivationRange activation);
 
 // out[c] = clamp(MBQM(acc[c] + bias[c], multipliers[c]) + output_offset) for
 // every channel of `q`. `bias` may be null (no bias).
 void requantize_channels(const Requantization& q, const int32_t* acc, const int32_t* bias, int8_t* out);
+
+// requantize_channels for `rows` rows: row r's accumulators at acc + r *
+// acc_stride, its outputs at out + r * out_stride.
+void requantize_rows(const Requantization& q, const int32_t* acc, int64_t acc_stride, int64_t rows,
+                     const int32_t* bias, int8_t* out, int64_t out_stride);
 
 // One multiplier for all values (ADD, SUB, MUL).
 Requantization prepare_uniform_requantization(QuantizedMultiplier multiplier, int32_t output_offset,
