@@ -98,16 +98,31 @@ struct ChannelSums {
   std::vector<double> sum;
   std::vector<int64_t> count;
 
+  // Channel-contiguous loops with no test per value (this runs over every
+  // input of every weighted layer); only a channel whose sum came out
+  // non-finite is summed again, leaving the NaN/Inf values out.
   void add(const TensorView& value) {
     const int64_t channels = value.shape.empty() ? 1 : value.shape.back();
-    sum.assign(static_cast<size_t>(channels), 0.0);
-    count.assign(static_cast<size_t>(channels), 0);
+    const int64_t positions = channels ? value.element_count() / channels : 0;
     const float* data = value.as<float>();
-    for (int64_t i = 0; i < value.element_count(); ++i)
-      if (std::isfinite(data[i])) {
-        sum[static_cast<size_t>(i % channels)] += data[i];
-        ++count[static_cast<size_t>(i % channels)];
-      }
+    sum.assign(static_cast<size_t>(channels), 0.0);
+    count.assign(static_cast<size_t>(channels), positions);
+    for (int64_t p = 0; p < positions; ++p) {
+      const float* row = data + p * channels;
+      for (int64_t c = 0; c < channels; ++c) sum[static_cast<size_t>(c)] += row[c];
+    }
+    for (int64_t c = 0; c < channels; ++c) {
+      if (std::isfinite(sum[static_cast<size_t>(c)])) continue;
+      double finite_sum = 0.0;
+      int64_t finite = 0;
+      for (int64_t p = 0; p < positions; ++p)
+        if (std::isfinite(data[p * channels + c])) {
+          finite_sum += data[p * channels + c];
+          ++finite;
+        }
+      sum[static_cast<size_t>(c)] = finite_sum;
+      count[static_cast<size_t>(c)] = finite;
+    }
   }
 };
 
