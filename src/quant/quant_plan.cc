@@ -44,7 +44,7 @@ bool touches_float_activations(const Graph& g, const Node& n) {
 class Planner {
  public:
   Planner(const Graph& graph, const calib::CalibrationResult& calibration, const QuantOptions& options)
-      : graph_(graph), options_(options), producers_(graph.producers()), channel_means_(calibration.channel_means) {
+      : graph_(graph), options_(options), producers_(graph.producers()), readers_(count_readers(graph)), channel_means_(calibration.channel_means) {
     for (const calib::TensorRange& r : calibration.tensors) ranges_[r.tensor_id] = r.range;
   }
 
@@ -65,6 +65,7 @@ class Planner {
   const Graph& graph_;
   const QuantOptions& options_;
   const std::vector<int> producers_;
+  const std::vector<int> readers_;  // reads of each tensor, a node reading it twice counting twice
   const std::map<int, std::vector<double>>& channel_means_;
   std::map<int, calib::QuantRange> ranges_;
   QuantPlan plan_;
@@ -136,7 +137,7 @@ class Planner {
   // (so changing them changes nothing else); empty otherwise.
   std::vector<int> producers_writing(int t) const {
     std::vector<int> chain;
-    while (t != kNoTensor && producers_[t] != kNoTensor && consumer_count(t) == 1 && !is_graph_output(t)) {
+    while (t != kNoTensor && producers_[t] != kNoTensor && readers_[t] == 1 && !is_graph_output(t)) {
       auto it = plan_.activations.find(t);
       if (it == plan_.activations.end()) break;
       chain.push_back(t);
@@ -147,10 +148,12 @@ class Planner {
     return {};
   }
 
-  int consumer_count(int tensor) const {
-    int count = 0;
-    for (const Node& n : graph_.nodes) count += static_cast<int>(std::count(n.inputs.begin(), n.inputs.end(), tensor));
-    return count;
+  static std::vector<int> count_readers(const Graph& g) {
+    std::vector<int> readers(g.tensors.size(), 0);
+    for (const Node& n : g.nodes)
+      for (int t : n.inputs)
+        if (t != kNoTensor) ++readers[t];
+    return readers;
   }
 
   bool is_graph_output(int tensor) const {

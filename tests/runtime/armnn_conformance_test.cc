@@ -170,23 +170,8 @@ TEST_P(ArmnnConverted, EachNodeWithinOneStep) {
   if (IsSkipped() || HasFatalFailure()) return;
   const Classifier& c = GetParam();
   const ConvertedModel m = load_converted_model(c, kNodeImages);
-  int compared = 0;
-  double least_identical = 1.0;
-  std::string least_node;
-  for (const NodeComparison& r : compare_each_node_in_armnn(m.graph, m.inputs)) {
-    if (!r.skipped.empty()) {
-      std::printf("[ armnn ] %s: node '%s' not compared: %s\n", c.model, r.node.c_str(), r.skipped.c_str());
-      continue;
-    }
-    ++compared;
-    EXPECT_EQ(r.agreement.within_tolerance(), 1.0) << r.node << ": " << r.agreement.summary();
-    if (r.agreement.identical() < least_identical) {
-      least_identical = r.agreement.identical();
-      least_node = r.node;
-    }
-  }
-  std::printf("[ armnn ] %-45s %d of %zu nodes alone within 1 step; least identical %.3f %% ('%s')\n", c.model,
-              compared, m.graph.nodes.size(), 100 * least_identical, least_node.c_str());
+  const int compared =
+      expect_each_node_within_tolerance(compare_each_node_in_armnn(m.graph, m.inputs), "armnn", c.model);
   EXPECT_GT(compared, 0);
 }
 

@@ -4,7 +4,10 @@
 // not to what earlier nodes passed on. The tight counterpart of whole-file
 // agreement, where one-step differences compound through the network.
 #pragma once
+#include <gtest/gtest.h>
+
 #include <algorithm>
+#include <cstdio>
 #include <functional>
 #include <string>
 #include <vector>
@@ -82,6 +85,28 @@ inline std::vector<NodeComparison> compare_each_node(const Graph& graph, const s
     results.push_back(std::move(r));
   }
   return results;
+}
+
+// Expects every compared node within its tolerance everywhere; prints the
+// skipped nodes and a summary line naming the least identical node, tagged
+// with `runtime`. Returns how many nodes were compared.
+inline int expect_each_node_within_tolerance(const std::vector<NodeComparison>& results, const char* runtime,
+                                             const char* model) {
+  int compared = 0;
+  const NodeComparison* least = nullptr;
+  for (const NodeComparison& r : results) {
+    if (!r.skipped.empty()) {
+      std::printf("[ %-5s ] %s: node '%s' not compared: %s\n", runtime, model, r.node.c_str(), r.skipped.c_str());
+      continue;
+    }
+    ++compared;
+    EXPECT_EQ(r.agreement.within_tolerance(), 1.0) << r.node << ": " << r.agreement.summary();
+    if (!least || r.agreement.identical() < least->agreement.identical()) least = &r;
+  }
+  std::printf("[ %-5s ] %-45s %d of %zu nodes alone within tolerance; least identical %.3f %% ('%s')\n", runtime,
+              model, compared, results.size(), least ? 100 * least->agreement.identical() : 0.0,
+              least ? least->node.c_str() : "");
+  return compared;
 }
 
 }  // namespace octet::node_by_node

@@ -74,19 +74,11 @@ TEST_P(TfjsConverted, EachNodeWithinOneStep) {
   if (IsSkipped() || HasFatalFailure()) return;
   const Classifier& c = GetParam();
   const ConvertedModel m = load_converted_model(c, kNodeImages);
-  double least_identical = 1.0;
-  std::string least_node;
   const auto runs_everything = [](const Bytes&) { return std::string(); };
-  for (const node_by_node::NodeComparison& r :
-       node_by_node::compare_each_node(m.graph, m.inputs, 1, runs_everything, tfjs::run_tflite)) {
-    EXPECT_EQ(r.agreement.within_tolerance(), 1.0) << r.node << ": " << r.agreement.summary();
-    if (r.agreement.identical() < least_identical) {
-      least_identical = r.agreement.identical();
-      least_node = r.node;
-    }
-  }
-  std::printf("[ tfjs  ] %-45s %zu nodes alone within 1 step; least identical %.3f %% ('%s')\n", c.model,
-              m.graph.nodes.size(), 100 * least_identical, least_node.c_str());
+  EXPECT_EQ(node_by_node::expect_each_node_within_tolerance(
+                node_by_node::compare_each_node(m.graph, m.inputs, 1, runs_everything, tfjs::run_tflite), "tfjs",
+                c.model),
+            static_cast<int>(m.graph.nodes.size()));
 }
 
 TEST_P(TfjsConverted, Int8EngineAgreesWithTflite) {
