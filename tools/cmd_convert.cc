@@ -99,7 +99,7 @@ Command make_convert_command(CLI::App& parent) {
   app->add_option("--seed", o->seed, "Seed of the subset choice and order (default 0)");
   app->add_option("--threads", o->threads,
                   "Calibration threads (default: one per core): N copies of the float engine run samples at "
-                  "once while N more threads decode the next images; the ranges are the same for any N, "
+                  "once while N/2 more threads (at least one) decode the next images; the ranges are the same for any N, "
                   "bit for bit (ema, which depends on the order of samples, still sees them in the set's order)")
       ->check(CLI::PositiveNumber);
   app->add_option("--method", o->method,

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <limits>
 
+#include "calib/float_lanes.h"
+
 namespace octet::calib {
 namespace {
 
@@ -23,24 +25,33 @@ struct Lanes {
 template <bool kCountZeros>
 __attribute__((target_clones("avx2", "default")))
 void scan_lanes(const float* x, int64_t n, Lanes& lanes) {
-  float mn[kLanes], mx[kLanes], bad[kLanes];  // locals: no aliasing with x, so it vectorises
-  int32_t zero[kLanes] = {};
-  std::copy(lanes.mn, lanes.mn + kLanes, mn);
-  std::copy(lanes.mx, lanes.mx + kLanes, mx);
-  std::copy(lanes.bad, lanes.bad + kLanes, bad);
+  // Two independent sets of accumulators (lanes 0-7 and 8-15) keep two
+  // dependency chains in flight.
+  Floats8 mn0 = load8(lanes.mn), mn1 = load8(lanes.mn + 8);
+  Floats8 mx0 = load8(lanes.mx), mx1 = load8(lanes.mx + 8);
+  Floats8 bad0 = load8(lanes.bad), bad1 = load8(lanes.bad + 8);
+  const Floats8 zero = {};
+  Ints8 zeros0 = {}, zeros1 = {};  // minus the count: a true comparison is -1
   for (int64_t i = 0; i < n; i += kLanes) {
-    for (int l = 0; l < kLanes; ++l) {
-      const float v = x[i + l];
-      mn[l] = v < mn[l] ? v : mn[l];
-      mx[l] = v > mx[l] ? v : mx[l];
-      bad[l] += v - v;
-      if (kCountZeros) zero[l] += v == 0.0f;
+    const Floats8 a = load8(x + i), b = load8(x + i + 8);
+    mn0 = a < mn0 ? a : mn0;
+    mn1 = b < mn1 ? b : mn1;
+    mx0 = a > mx0 ? a : mx0;
+    mx1 = b > mx1 ? b : mx1;
+    bad0 += a - a;
+    bad1 += b - b;
+    if (kCountZeros) {
+      zeros0 += a == zero;
+      zeros1 += b == zero;
     }
   }
-  std::copy(mn, mn + kLanes, lanes.mn);
-  std::copy(mx, mx + kLanes, lanes.mx);
-  std::copy(bad, bad + kLanes, lanes.bad);
-  for (int l = 0; l < kLanes; ++l) lanes.zeros += zero[l];
+  store8(lanes.mn, mn0);
+  store8(lanes.mn + 8, mn1);
+  store8(lanes.mx, mx0);
+  store8(lanes.mx + 8, mx1);
+  store8(lanes.bad, bad0);
+  store8(lanes.bad + 8, bad1);
+  for (int l = 0; l < 8; ++l) lanes.zeros -= int64_t{zeros0[l]} + zeros1[l];
 }
 
 // The exact scalar scan, for the leftover values and for batches holding

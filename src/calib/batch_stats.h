@@ -1,8 +1,7 @@
 // One pass over a batch of floats: the facts every observer needs (exact
-// min/max of the finite values, how many were zero or not finite). Written as
-// plain loops over fixed-width lanes so the compiler vectorises them; on CPUs
-// with AVX2 a clone built for it runs (the operations are exact, so both
-// give the same bits).
+// min/max of the finite values, how many were zero or not finite), over
+// eight-float vector values (float_lanes.h); on CPUs with AVX2 a clone built
+// for it runs (the operations are exact, so both give the same bits).
 #pragma once
 #include <cstdint>
 

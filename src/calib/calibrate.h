@@ -6,16 +6,16 @@
 // own observer, made by make_observer(method) with the method of
 // options.overrides[name] if present, else options.method.
 //
-// Threads (sample_pipeline.h): options.threads loader threads decode and
-// preprocess samples ahead of as many runner threads, each with its own
-// Engine and its own observers. Order-free observers (all methods but ema) are
+// Threads (sample_pipeline.h): options.threads runner threads, each with its
+// own Engine and its own observers, and half as many loader threads (at least
+// one) decoding and preprocessing samples ahead of them. Order-free observers (all methods but ema) are
 // merged exactly at the end; ema's per-sample BatchStats are fed to one
 // observer in sample order, as are warnings and progress. So every method
 // gives the same result for any number of threads, bit for bit, the same as
 // one thread running the samples in order.
 //
-// Memory is flat by design: the driver holds each runner's Engine buffers (one
-// per tensor, planned once) and observers (fixed size: a histogram of
+// Memory is flat by design: the driver holds each runner's Engine arena
+// (planned once) and observers (fixed size: a histogram of
 // options.observer.bins bins at most), and at most a few samples per thread in
 // flight (loaded inputs waiting to run, small per-sample records waiting to be
 // folded in order). The set itself is a list of paths. Nothing is kept per
@@ -48,7 +48,7 @@ struct CalibrationOptions {
   std::string method = "minmax";               // one of observer_methods()
   std::map<std::string, std::string> overrides;  // tensor name -> method
   ObserverOptions observer;                    // bins, percent, ema constant
-  int threads = 0;  // runner threads (and as many loaders); 0: one per core
+  int threads = 0;  // runner threads (and half as many loaders); 0: one per core
   // Tensors whose mean per channel (last dimension) to record as well: the
   // inputs of weighted layers, for bias correction (quant/bias_correction.h).
   std::vector<int> mean_tensors;

@@ -11,7 +11,9 @@ namespace {
 class MinMaxObserver : public MergeableObserver {
  public:
   void observe(const float* data, int64_t n) override {
-    const BatchStats s = scan_batch(data, n, ZeroCount::Skip);
+    observe_with_stats(data, n, scan_batch(data, n, ZeroCount::Skip));
+  }
+  void observe_with_stats(const float*, int64_t, const BatchStats& s) override {
     nonfinite_ += s.nonfinite;
     if (s.finite > 0) add_range({s.min, s.max});
   }

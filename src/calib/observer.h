@@ -32,6 +32,10 @@ class Observer {
  public:
   virtual ~Observer() = default;
   virtual void observe(const float* data, int64_t n) = 0;
+  // observe() for a caller that has the batch's BatchStats (zeros not
+  // counted) already: an observer that needs no more (minmax) skips its own
+  // pass over the values.
+  virtual void observe_with_stats(const float* data, int64_t n, const BatchStats& stats) { observe(data, n); }
   // The range to quantize with; {0, 0} before any finite value was seen.
   virtual QuantRange range() const = 0;
   // NaN/Inf values seen (and skipped) so far.
@@ -49,6 +53,7 @@ class MergeableObserver : public Observer {
 class OrderedObserver : public Observer {
  public:
   void observe(const float* data, int64_t n) final { observe_stats(scan_batch(data, n, ZeroCount::Skip)); }
+  void observe_with_stats(const float*, int64_t, const BatchStats& stats) final { observe_stats(stats); }
   // The next batch, summarised.
   virtual void observe_stats(const BatchStats& stats) = 0;
 };

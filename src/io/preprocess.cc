@@ -1,6 +1,8 @@
 #include "io/preprocess.h"
 
+#include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <memory>
 
 #include "graph/error.h"
@@ -37,18 +39,25 @@ Tensor to_tensor(const Image& image, const Preprocess& recipe) {
                                                    : Shape{1, h, w, channels};
   auto bytes = std::make_shared<Bytes>(tensor.byte_size());
   float* out = reinterpret_cast<float*>(bytes->data());
+  // Output channel c is BGR's c-th, i.e. RGB's (2 - c).
+  int source[3];
+  float mean[3], deviation[3];
   for (int c = 0; c < channels; ++c) {
-    // Output channel c is BGR's c-th, i.e. RGB's (2 - c).
-    const int source = recipe.color == Preprocess::BGR ? 2 - c : c;
-    const float mean = per_channel(recipe.mean, c), std = per_channel(recipe.std, c);
-    for (int y = 0; y < h; ++y) {
-      for (int x = 0; x < w; ++x) {
-        const size_t at = recipe.layout == Preprocess::NCHW
-                              ? (static_cast<size_t>(c) * h + y) * w + x
-                              : (static_cast<size_t>(y) * w + x) * channels + c;
-        out[at] = (static_cast<float>(image.at(y, x, source)) - mean) / std;
-      }
-    }
+    source[c] = recipe.color == Preprocess::BGR ? 2 - c : c;
+    mean[c] = per_channel(recipe.mean, c);
+    deviation[c] = per_channel(recipe.std, c);
+  }
+  const size_t pixels = static_cast<size_t>(h) * w;
+  const uint8_t* in = image.pixels.data();
+  // Each layout's loop writes its output in order.
+  if (recipe.layout == Preprocess::NCHW) {
+    for (int c = 0; c < channels; ++c)
+      for (size_t p = 0; p < pixels; ++p)
+        out[c * pixels + p] = (static_cast<float>(in[p * channels + source[c]]) - mean[c]) / deviation[c];
+  } else {
+    for (size_t p = 0; p < pixels; ++p)
+      for (int c = 0; c < channels; ++c)
+        out[p * channels + c] = (static_cast<float>(in[p * channels + source[c]]) - mean[c]) / deviation[c];
   }
   tensor.data = std::move(bytes);
   return tensor;
@@ -81,26 +90,27 @@ Image center_crop(const Image& image, int crop_h, int crop_w) {
     fail(ErrorKind::Usage, "--crop: sizes must be positive");
   const int top = crop_start(image.height, crop_h), left = crop_start(image.width, crop_w);
   Image out(crop_h, crop_w, image.channels);  // zero-filled
+  // The columns that lie inside the image, copied a row at a time.
+  const int x0 = std::max(0, -left), x1 = std::min(crop_w, image.width - left);
+  if (x1 <= x0) return out;
+  const size_t row_bytes = static_cast<size_t>(x1 - x0) * image.channels;
   for (int y = 0; y < crop_h; ++y) {
     const int sy = y + top;
     if (sy < 0 || sy >= image.height) continue;
-    for (int x = 0; x < crop_w; ++x) {
-      const int sx = x + left;
-      if (sx < 0 || sx >= image.width) continue;
-      for (int c = 0; c < image.channels; ++c) out.at(y, x, c) = image.at(sy, sx, c);
-    }
+    std::memcpy(out.pixels.data() + (static_cast<size_t>(y) * crop_w + x0) * image.channels,
+                image.pixels.data() + (static_cast<size_t>(sy) * image.width + x0 + left) * image.channels, row_bytes);
   }
   return out;
 }
 
-Tensor preprocess_image(const Image& image, const Preprocess& recipe) {
+Tensor preprocess_image(Image image, const Preprocess& recipe) {
   check_recipe(recipe);
-  Image current = recipe.color == Preprocess::Gray ? to_gray(image) : to_rgb(image);
-  if (recipe.resize_short) current = resize_short_side(current, *recipe.resize_short);
-  if (recipe.resize_hw)
-    current = resize_bilinear_pil(current, recipe.resize_hw->first, recipe.resize_hw->second);
-  if (recipe.crop_hw) current = center_crop(current, recipe.crop_hw->first, recipe.crop_hw->second);
-  return to_tensor(current, recipe);
+  if (image.channels != recipe.channels())
+    image = recipe.color == Preprocess::Gray ? to_gray(image) : to_rgb(image);
+  if (recipe.resize_short) image = resize_short_side(image, *recipe.resize_short);
+  if (recipe.resize_hw) image = resize_bilinear_pil(image, recipe.resize_hw->first, recipe.resize_hw->second);
+  if (recipe.crop_hw) image = center_crop(image, recipe.crop_hw->first, recipe.crop_hw->second);
+  return to_tensor(image, recipe);
 }
 
 Tensor load_image_tensor(const std::string& path, const Preprocess& recipe) {

@@ -31,7 +31,7 @@ struct Preprocess {
 // Runs the whole recipe on a decoded image (gray or RGB; converted to the
 // recipe's color first). Bad settings (two resizes, wrong mean/std counts,
 // zero std) are Error(Usage).
-Tensor preprocess_image(const Image& image, const Preprocess& recipe);
+Tensor preprocess_image(Image image, const Preprocess& recipe);
 
 // Decodes `path` and runs the recipe on it.
 Tensor load_image_tensor(const std::string& path, const Preprocess& recipe);

@@ -3,6 +3,7 @@
 #include <cstring>
 
 #include "graph/error.h"
+#include "runtime/buffer_plan.h"
 #include "ops/op_def.h"
 #include "runtime/xnn/operator.h"
 
@@ -13,22 +14,18 @@ void unsupported_dtype(const KernelContext& ctx, DType dtype) {
                                    "): no kernel for dtype " + dtype_name(dtype));
 }
 
-Engine::Engine(const Graph& graph, EngineOptions options)
-    : graph_(graph), buffers_(graph.tensors.size()), views_(graph.tensors.size()) {
+Engine::Engine(const Graph& graph, EngineOptions options) : graph_(graph), views_(graph.tensors.size()) {
+  const BufferPlan plan = plan_buffers(graph, kAlignment, xnn::kReadPastEnd);
+  arena_.resize(plan.arena_bytes + kAlignment);
+  uint8_t* base = arena_.data() + (kAlignment - reinterpret_cast<uintptr_t>(arena_.data()) % kAlignment) % kAlignment;
   for (size_t t = 0; t < graph.tensors.size(); ++t) {
     const Tensor& tensor = graph.tensors[t];
     TensorView& view = views_[t];
     view.dtype = tensor.dtype;
     view.shape = tensor.shape;
     if (!tensor.quant.empty()) view.quant = &tensor.quant;
-    if (tensor.is_constant()) {
-      view.data = const_cast<uint8_t*>(tensor.data->data());  // kernels never write inputs
-    } else {
-      // Separate buffers per tensor keep every intermediate observable; XNNPACK
-      // may read a little past the end of the ones it reads.
-      buffers_[t].resize(tensor.byte_size() + xnn::kReadPastEnd);
-      view.data = buffers_[t].data();
-    }
+    view.data = tensor.is_constant() ? const_cast<uint8_t*>(tensor.data->data())  // kernels never write inputs
+                                     : base + plan.offset[t];
   }
   if (!options.reference) make_fast_operators(options.threads);
 }
@@ -71,7 +68,7 @@ std::vector<TensorView> Engine::run(const std::vector<const void*>& inputs,
                                   std::to_string(inputs.size()));
   for (size_t i = 0; i < inputs.size(); ++i) {
     int t = graph_.inputs[i];
-    std::memcpy(buffers_[t].data(), inputs[i], graph_.tensors[t].byte_size());
+    std::memcpy(views_[t].data, inputs[i], graph_.tensors[t].byte_size());
     if (observer) observer(t, views_[t]);
   }
   for (size_t i = 0; i < graph_.nodes.size(); ++i) {

@@ -3,9 +3,11 @@
 // TFLite's do), so one engine runs the float model during calibration and the
 // int8 model octet writes. Float nodes that XNNPACK can compute run on an
 // XNNPACK operator made once at construction instead (runtime/xnn), unless
-// the options ask for the reference kernels. Buffers are planned once per
-// graph and reused across runs; an observer can see every tensor a node
-// produces (calibration needs that).
+// the options ask for the reference kernels. Activations share one arena,
+// planned once per graph by lifetime (buffer_plan.h) and reused across runs:
+// an observer sees every tensor a node produces right after the node
+// (calibration needs that), but a tensor's bytes are reused once its last
+// reader has run.
 #pragma once
 #include <functional>
 #include <memory>
@@ -37,7 +39,8 @@ struct ReferenceFallback {
   std::string reason;
 };
 
-// Called after each node with the id of every tensor it produced and its data.
+// Called after each node with the id of every tensor it produced and its data
+// (valid during the call only: later nodes may reuse the bytes).
 using TensorObserver = std::function<void(int tensor_id, const TensorView& value)>;
 
 class Engine {
@@ -60,8 +63,12 @@ class Engine {
  private:
   void make_fast_operators(int threads);
 
+  // Cache-line offsets for every activation (vector loads in the int8 and
+  // XNNPACK kernels like them).
+  static constexpr size_t kAlignment = 64;
+
   const Graph& graph_;
-  std::vector<std::vector<uint8_t>> buffers_;  // one per tensor id; empty for constants
+  std::vector<uint8_t> arena_;  // every activation, placed by plan_buffers
   std::vector<TensorView> views_;
   std::unique_ptr<xnn::ThreadPool> pool_;
   std::vector<std::unique_ptr<xnn::Operator>> fast_;  // per node; null runs the reference kernel

@@ -1,0 +1,127 @@
+#include "calib/channel_sums.h"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+#include "calib/float_lanes.h"
+
+namespace octet::calib {
+namespace {
+
+// Rows summed in float before they go into the double sums: few enough that
+// float rounding stays far below what a mean needs, many enough that the
+// double additions cost nothing.
+constexpr int64_t kRowsPerBlock = 64;
+
+// Over `count` rows of `channels` values: block[c] += the column sums, and
+// lo/hi take the values' min and max (NaN loses every comparison). Eight or
+// sixteen channels at a time keep their sums, mins and maxes in registers
+// down all the rows, so a value costs one load; the last few channels take a
+// plain loop.
+__attribute__((target_clones("arch=x86-64-v4", "avx2", "default")))
+void scan_rows(const float* rows, int64_t count, int64_t channels, float* block, float& lo_out, float& hi_out) {
+  const float* end = rows + count * channels;
+  float lo = lo_out, hi = hi_out;  // locals: stores to block cannot alias them
+  int64_t c = 0;
+  for (; c + 16 <= channels; c += 16) {
+    Floats8 sum0 = load8(block + c), sum1 = load8(block + c + 8);
+    Floats8 mn0 = Floats8{} + lo, mn1 = mn0, mx0 = Floats8{} + hi, mx1 = mx0;
+    for (const float* row = rows + c; row < end; row += channels) {
+      const Floats8 a = load8(row), b = load8(row + 8);
+      sum0 += a;
+      sum1 += b;
+      mn0 = a < mn0 ? a : mn0;
+      mn1 = b < mn1 ? b : mn1;
+      mx0 = a > mx0 ? a : mx0;
+      mx1 = b > mx1 ? b : mx1;
+    }
+    store8(block + c, sum0);
+    store8(block + c + 8, sum1);
+    for (int l = 0; l < 8; ++l) {
+      lo = std::min({lo, mn0[l], mn1[l]});
+      hi = std::max({hi, mx0[l], mx1[l]});
+    }
+  }
+  for (; c + 8 <= channels; c += 8) {
+    Floats8 sum = load8(block + c), mn = Floats8{} + lo, mx = Floats8{} + hi;
+    for (const float* row = rows + c; row < end; row += channels) {
+      const Floats8 a = load8(row);
+      sum += a;
+      mn = a < mn ? a : mn;
+      mx = a > mx ? a : mx;
+    }
+    store8(block + c, sum);
+    for (int l = 0; l < 8; ++l) {
+      lo = std::min(lo, mn[l]);
+      hi = std::max(hi, mx[l]);
+    }
+  }
+  for (; c < channels; ++c) {
+    float sum = block[c];
+    for (const float* row = rows + c; row < end; row += channels) {
+      sum += *row;
+      lo = *row < lo ? *row : lo;
+      hi = *row > hi ? *row : hi;
+    }
+    block[c] = sum;
+  }
+  lo_out = lo;
+  hi_out = hi;
+}
+
+}  // namespace
+
+BatchStats ChannelSums::set(const TensorView& value) {
+  const int64_t channels = value.shape.empty() ? 1 : value.shape.back();
+  const int64_t n = value.element_count();
+  const int64_t positions = channels ? n / channels : 0;
+  const float* data = value.as<float>();
+  sum.assign(static_cast<size_t>(channels), 0.0);
+  count.assign(static_cast<size_t>(channels), positions);
+  if (n == 0) return scan_batch(data, n, ZeroCount::Skip);
+  float lo = std::numeric_limits<float>::infinity(), hi = -lo;
+  std::vector<float> block(static_cast<size_t>(channels));
+  for (int64_t p = 0; p < positions; p += kRowsPerBlock) {
+    std::fill(block.begin(), block.end(), 0.0f);
+    scan_rows(data + p * channels, std::min(kRowsPerBlock, positions - p), channels, block.data(), lo, hi);
+    for (int64_t c = 0; c < channels; ++c) sum[static_cast<size_t>(c)] += block[static_cast<size_t>(c)];
+  }
+  // A non-finite sum means a NaN or Inf (or a float block sum that
+  // overflowed): rare, so those channels are summed again without them and
+  // the stats come from the exact scan.
+  bool all_finite = true;
+  for (int64_t c = 0; c < channels; ++c) {
+    if (std::isfinite(sum[static_cast<size_t>(c)])) continue;
+    all_finite = false;
+    double finite_sum = 0.0;
+    int64_t finite = 0;
+    for (int64_t p = 0; p < positions; ++p)
+      if (std::isfinite(data[p * channels + c])) {
+        finite_sum += data[p * channels + c];
+        ++finite;
+      }
+    sum[static_cast<size_t>(c)] = finite_sum;
+    count[static_cast<size_t>(c)] = finite;
+  }
+  if (!all_finite) return scan_batch(data, n, ZeroCount::Skip);
+  BatchStats stats;
+  stats.finite = n;
+  // + 0.0f turns -0 into +0, as scan_batch does.
+  stats.min = lo + 0.0f;
+  stats.max = hi + 0.0f;
+  return stats;
+}
+
+void ChannelSums::add(const ChannelSums& other) {
+  if (sum.empty()) {
+    *this = other;
+    return;
+  }
+  for (size_t c = 0; c < sum.size() && c < other.sum.size(); ++c) {
+    sum[c] += other.sum[c];
+    count[c] += other.count[c];
+  }
+}
+
+}  // namespace octet::calib
