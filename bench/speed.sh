@@ -22,7 +22,9 @@
 #      total less its calibration seconds, with the per-stage seconds.
 #
 # Every number is the median of RUNS runs. Other processes on the machine
-# skew multi-threaded numbers most: the load average is printed with them.
+# skew multi-threaded numbers most: octet's and ORT's calibration-speed runs
+# take turns, so both meet the same spells of load, and the load average is
+# printed with them.
 #
 #   bash bench/speed.sh [BUILD_DIR]     (default: build; needs octet and bench/octet_bench)
 #   env: RUNS (3), THREADS (all cores), INT8_IMAGES (100)
@@ -63,6 +65,16 @@ median() { sort -g | awk '{ v[NR] = $1 } END { print (NR % 2 ? v[(NR + 1) / 2] :
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
 # Runs "$@" RUNS times; each run prints one number; prints their median.
 median_of() { for ((r = 0; r < runs; ++r)); do "$@"; done | median; }
+# Runs the commands "A ARG" and "B ARG" by turns RUNS times each, so that both
+# meet the same spells of load from other processes; prints "medianA medianB".
+paired_medians() {  # A B ARG
+  local a=() b=()
+  for ((r = 0; r < runs; ++r)); do
+    a+=("$("$1" "$3")")
+    b+=("$("$2" "$3")")
+  done
+  echo "$(printf '%s\n' "${a[@]}" | median) $(printf '%s\n' "${b[@]}" | median)"
+}
 
 find "$images" -type f \( -iname '*.jpeg' -o -iname '*.jpg' -o -iname '*.png' \) | sort > "$work/500.txt"
 head -n 100 "$work/500.txt" > "$work/100.txt"
@@ -81,10 +93,8 @@ calibrate_once() {  # THREADS
 "$octet_bench" tensors "$model" --data "$work/500.txt" -o "$work/float.npy" "${prep[@]}"
 ort_once() { node "$here/runtimes.mjs" ort "$model" --inputs "$work/float.npy" --threads "$1" --repeat 1 | json - j.images_per_s; }
 echo "calibration and ONNX Runtime on 500 images, $runs runs each ..." >&2
-calib_ips=$(median_of calibrate_once "$threads")
-ort_ips=$(median_of ort_once "$threads")
-calib_ips_1=$(median_of calibrate_once 1)
-ort_ips_1=$(median_of ort_once 1)
+read -r calib_ips ort_ips < <(paired_medians calibrate_once ort_once "$threads")
+read -r calib_ips_1 ort_ips_1 < <(paired_medians calibrate_once ort_once 1)
 
 # 2. int8 engines, one thread.
 "$octet" -q convert "$model" --calib "$work/500.txt" -o "$work/mv2_u8.tflite" --threads "$threads" --io uint8 "${prep[@]}"
