@@ -39,25 +39,25 @@ Tensor to_tensor(const Image& image, const Preprocess& recipe) {
                                                    : Shape{1, h, w, channels};
   auto bytes = std::make_shared<Bytes>(tensor.byte_size());
   float* out = reinterpret_cast<float*>(bytes->data());
-  // Output channel c is BGR's c-th, i.e. RGB's (2 - c).
+  // Output channel c is BGR's c-th, i.e. RGB's (2 - c). A pixel has 256
+  // values, so each channel's (x - mean) / std is a table: the same floats
+  // as computing it per pixel, without a division per value.
   int source[3];
-  float mean[3], deviation[3];
+  float value[3][256];
   for (int c = 0; c < channels; ++c) {
     source[c] = recipe.color == Preprocess::BGR ? 2 - c : c;
-    mean[c] = per_channel(recipe.mean, c);
-    deviation[c] = per_channel(recipe.std, c);
+    const float mean = per_channel(recipe.mean, c), deviation = per_channel(recipe.std, c);
+    for (int x = 0; x < 256; ++x) value[c][x] = (static_cast<float>(x) - mean) / deviation;
   }
   const size_t pixels = static_cast<size_t>(h) * w;
   const uint8_t* in = image.pixels.data();
   // Each layout's loop writes its output in order.
   if (recipe.layout == Preprocess::NCHW) {
     for (int c = 0; c < channels; ++c)
-      for (size_t p = 0; p < pixels; ++p)
-        out[c * pixels + p] = (static_cast<float>(in[p * channels + source[c]]) - mean[c]) / deviation[c];
+      for (size_t p = 0; p < pixels; ++p) out[c * pixels + p] = value[c][in[p * channels + source[c]]];
   } else {
     for (size_t p = 0; p < pixels; ++p)
-      for (int c = 0; c < channels; ++c)
-        out[p * channels + c] = (static_cast<float>(in[p * channels + source[c]]) - mean[c]) / deviation[c];
+      for (int c = 0; c < channels; ++c) out[p * channels + c] = value[c][in[p * channels + source[c]]];
   }
   tensor.data = std::move(bytes);
   return tensor;
