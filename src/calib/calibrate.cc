@@ -30,11 +30,13 @@ double seconds_since(Clock::time_point start) {
 // One observed tensor and the observer that decides its range. A mergeable
 // observer receives the runners' observers at the end; an ordered one (ema)
 // is fed each sample's BatchStats in sample order, from the record's
-// `ordered` entry number `ordered`.
+// `ordered` entry number `ordered`. A tensor whose channel means are asked
+// for (options.mean_tensors[mean]) has its sums in the record's entry `mean`.
 struct Slot {
   TensorRange info;
   std::unique_ptr<Observer> observer;
   int ordered = -1;
+  int mean = -1;
 };
 
 // Overrides are typed by users, so a name that calibration would never look
@@ -73,9 +75,14 @@ std::vector<Slot> make_slots(const Graph& graph, const CalibrationOptions& optio
     slots.push_back(std::move(slot));
   }
   check_overrides(graph, slot_of, options);
-  for (int id : options.mean_tensors)
+  for (size_t m = 0; m < options.mean_tensors.size(); ++m) {
+    const int id = options.mean_tensors[m];
     if (id < 0 || id >= static_cast<int>(slot_of.size()) || slot_of[id] < 0)
       fail(ErrorKind::Internal, "channel means asked of tensor " + std::to_string(id) + ", which is not observed");
+    Slot& slot = slots[slot_of[id]];
+    if (slot.mean >= 0) fail(ErrorKind::Internal, "channel means asked twice of tensor " + std::to_string(id));
+    slot.mean = static_cast<int>(m);
+  }
   return slots;
 }
 
@@ -123,7 +130,7 @@ class Runner {
  public:
   Runner(const Graph& graph, const std::vector<Slot>& slots, const std::vector<int>& slot_of,
          const CalibrationOptions& options)
-      : engine_(graph), slots_(slots), slot_of_(slot_of), mean_tensors_(options.mean_tensors) {
+      : engine_(graph), slots_(slots), slot_of_(slot_of), mean_count_(options.mean_tensors.size()) {
     for (const Slot& slot : slots) {
       observers_.push_back(slot.ordered < 0 ? make_observer(slot.info.method, options.observer) : nullptr);
       ordered_count_ += slot.ordered >= 0;
@@ -137,15 +144,14 @@ class Runner {
     if (record.unusable) return record;
     const Clock::time_point start = Clock::now();
     record.ordered.resize(ordered_count_);
-    record.channel_sums.resize(mean_tensors_.size());
+    record.channel_sums.resize(mean_count_);
     const TensorObserver feed = [&](int id, const TensorView& value) {
       const int s = slot_of_[id];
       if (s < 0) return;
       const Clock::time_point observe_start = Clock::now();
       // The channel sums' pass yields the batch's stats too.
       std::optional<BatchStats> stats;
-      for (size_t m = 0; m < mean_tensors_.size(); ++m)
-        if (mean_tensors_[m] == id) stats = record.channel_sums[m].set(value);
+      if (slots_[s].mean >= 0) stats = record.channel_sums[slots_[s].mean].set(value);
       const float* data = value.as<float>();
       const int64_t n = value.element_count();
       if (observers_[s]) {
@@ -170,7 +176,7 @@ class Runner {
   Engine engine_;
   const std::vector<Slot>& slots_;
   const std::vector<int>& slot_of_;
-  const std::vector<int>& mean_tensors_;
+  size_t mean_count_;
   std::vector<std::unique_ptr<Observer>> observers_;
   int ordered_count_ = 0;
 };
