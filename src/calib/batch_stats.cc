@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <limits>
 
-#include "calib/float_lanes.h"
+#include "runtime/float_lanes.h"
 
 namespace octet::calib {
 namespace {

@@ -4,7 +4,7 @@
 #include <cmath>
 #include <limits>
 
-#include "calib/float_lanes.h"
+#include "runtime/float_lanes.h"
 
 namespace octet::calib {
 namespace {

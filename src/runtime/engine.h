@@ -2,8 +2,9 @@
 // float or integer (an op's kernel dispatches on the dtypes it is given, as
 // TFLite's do), so one engine runs the float model during calibration and the
 // int8 model octet writes. Float nodes that XNNPACK can compute run on an
-// XNNPACK operator made once at construction instead (runtime/xnn), unless
-// the options ask for the reference kernels. Activations share one arena,
+// XNNPACK operator made once at construction instead (runtime/xnn; float
+// depthwise convolutions on a kernel of ours, runtime/float_depthwise.h),
+// unless the options ask for the reference kernels. Activations share one arena,
 // planned once per graph by lifetime (buffer_plan.h) and reused across runs:
 // an observer sees every tensor a node produces right after the node
 // (calibration needs that), but a tensor's bytes are reused once its last
@@ -20,7 +21,7 @@
 namespace octet {
 
 namespace xnn {
-class Operator;
+class FastOp;
 class ThreadPool;
 }  // namespace xnn
 
@@ -71,7 +72,7 @@ class Engine {
   std::vector<uint8_t> arena_;  // every activation, placed by plan_buffers
   std::vector<TensorView> views_;
   std::unique_ptr<xnn::ThreadPool> pool_;
-  std::vector<std::unique_ptr<xnn::Operator>> fast_;  // per node; null runs the reference kernel
+  std::vector<std::unique_ptr<xnn::FastOp>> fast_;  // per node; null runs the reference kernel
   std::vector<ReferenceFallback> fallbacks_;
 };
 

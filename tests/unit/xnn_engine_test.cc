@@ -1,13 +1,16 @@
-// The Engine's XNNPACK path against its reference kernels (EngineOptions
-// reference), op by op on one-node graphs: every case must run on XNNPACK
-// (no fallback) and agree to float rounding; what XNNPACK cannot do must fall
-// back, say why, and still give the reference's result.
+// The Engine's fast path (XNNPACK, and our float depthwise kernel) against
+// its reference kernels (EngineOptions reference), op by op on one-node
+// graphs: every case must run on the fast path (no fallback) and agree to
+// float rounding; what it cannot do must fall back, say why, and still give
+// the reference's result.
 #include <gtest/gtest.h>
 
 #include <algorithm>
 #include <cmath>
 
+#include "ops/conv_window.h"
 #include "runtime/engine.h"
+#include "runtime/float_depthwise.h"
 #include "test_graph.h"
 
 namespace octet {
@@ -141,6 +144,79 @@ TEST(XnnEngine, DepthwiseConv2D) {
   // Channel multiplier 2: output channel c*2+m reads input channel c.
   expect_fast_matches_reference(K::Conv2D, {{{1, 8, 8, 4}}, weights({8, 3, 3, 1}), weights({8})},
                                 window({1, 1}, {1, 1, 1, 1}, {1, 1}, 4));
+}
+
+// Our depthwise kernel alone (not through the Engine, where XNNPACK would
+// hide a refusal) against the reference, over the window shapes its code
+// paths split on: 3x3 and 5x5 with weights in registers, any other window,
+// strides and dilations, pads on one side only, rows with no interior
+// column, interiors of more and fewer than eight pixels, a batch of two.
+TEST(FloatDepthwise, MatchesReferenceOverWindowShapes) {
+  struct Case {
+    Shape input;   // N, H, W, C
+    Ints kernel;   // KH, KW
+    Ints strides, pads, dilations;
+    std::string activation;
+  };
+  const Case cases[] = {
+      {{1, 9, 21, 16}, {3, 3}, {1, 1}, {1, 1, 1, 1}, {1, 1}, "relu6"},
+      {{2, 11, 11, 8}, {3, 3}, {2, 2}, {0, 0, 1, 1}, {1, 1}, "none"},
+      {{1, 12, 30, 24}, {5, 5}, {1, 1}, {2, 2, 2, 2}, {1, 1}, "relu"},
+      {{1, 13, 17, 8}, {5, 5}, {2, 2}, {1, 2, 2, 1}, {1, 1}, "none"},
+      {{1, 10, 19, 8}, {3, 3}, {1, 2}, {2, 0, 0, 3}, {2, 2}, "none"},
+      {{1, 4, 2, 8}, {5, 5}, {1, 1}, {2, 2, 2, 2}, {1, 1}, "none"},   // no interior column
+      {{1, 6, 1, 16}, {3, 3}, {1, 1}, {1, 1, 1, 1}, {1, 1}, "relu6"},  // one column
+      {{1, 9, 14, 8}, {2, 3}, {1, 1}, {0, 1, 1, 1}, {1, 1}, "none"},   // any other window
+      {{1, 8, 8, 8}, {7, 1}, {2, 1}, {3, 0, 3, 0}, {1, 1}, "relu"},
+  };
+  for (const Case& k : cases) {
+    const int64_t c = k.input[3];
+    SCOPED_TRACE(::testing::PrintToString(k.input) + " kernel " + ::testing::PrintToString(k.kernel) + " strides " +
+                 ::testing::PrintToString(k.strides) + " pads " + ::testing::PrintToString(k.pads));
+    const OneNodeGraph m =
+        one_node_graph(OpKind::Conv2D, {{k.input}, weights({c, k.kernel[0], k.kernel[1], 1}), weights({c})},
+                       window(k.strides, k.pads, k.dilations, c, k.activation));
+    Engine reference(m.graph, {true});
+    const TensorView expected = reference.run(m.inputs())[0];
+    const Node& node = m.graph.nodes[0];
+    const Window2D win = window_of(node);
+    DepthwiseGeometry g;
+    g.batch = k.input[0];
+    g.in_h = k.input[1];
+    g.in_w = k.input[2];
+    g.channels = c;
+    g.out_h = expected.shape[1];
+    g.out_w = expected.shape[2];
+    g.kernel_h = k.kernel[0];
+    g.kernel_w = k.kernel[1];
+    g.stride_h = win.strides[0];
+    g.stride_w = win.strides[1];
+    g.dilation_h = win.dilations[0];
+    g.dilation_w = win.dilations[1];
+    g.pad_top = win.pads[0];
+    g.pad_left = win.pads[1];
+    if (k.activation == "relu") g.out_min = 0.0f;
+    if (k.activation == "relu6") g.out_min = 0.0f, g.out_max = 6.0f;
+    const FloatDepthwiseConv conv(g, m.graph.tensor(node.inputs[1]).data_as<float>(),
+                                  m.graph.tensor(node.inputs[2]).data_as<float>());
+    std::vector<float> out(static_cast<size_t>(expected.element_count()), NAN);
+    // In two calls, as the thread pool splits the rows.
+    const int64_t half = conv.rows() / 2;
+    conv.run_rows(m.input_values[0].data(), out.data(), 0, half);
+    conv.run_rows(m.input_values[0].data(), out.data(), half, conv.rows() - half);
+    const TensorView got{DType::Float32, expected.shape, reinterpret_cast<uint8_t*>(out.data()), nullptr};
+    EXPECT_LE(relative_difference(got, expected), kTolerance);
+  }
+}
+
+// Through the Engine on two threads, the pool splits the kernel's rows.
+TEST(FloatDepthwise, RowsSplitOverThreads) {
+  const OneNodeGraph m =
+      one_node_graph(OpKind::Conv2D, {{{2, 15, 15, 32}}, weights({32, 3, 3, 1}), weights({32})},
+                     window({1, 1}, {1, 1, 1, 1}, {1, 1}, 32, "relu6"));
+  Engine threaded(m.graph, {false, 2}), reference(m.graph, {true});
+  EXPECT_TRUE(threaded.reference_fallbacks().empty()) << fallbacks_of(threaded);
+  EXPECT_LE(relative_difference(threaded.run(m.inputs())[0], reference.run(m.inputs())[0]), kTolerance);
 }
 
 TEST(XnnEngine, ConvTranspose2D) {

@@ -1,12 +1,14 @@
-// The Engine's fast float path: an XNNPACK operator made once per node (at
-// Engine construction, when the weights are constants XNNPACK can pack) and
-// set up once on the Engine's buffers, which never move, so a run is only
-// xnn_run_operator. Each op family maps its nodes in its own file here
-// (convolution.cc, pooling.cc, ...); operator.cc holds the one table.
+// The Engine's fast float path: an operator made once per node (at Engine
+// construction, when the weights are constants that can be packed) and set
+// up once on the Engine's buffers, which never move, so a run is only
+// FastOp::run. Nearly all are XNNPACK operators; depthwise convolutions run
+// our own kernel (runtime/float_depthwise.h), faster than XNNPACK's of 2022.
+// Each op family maps its nodes in its own file here (convolution.cc,
+// pooling.cc, ...); operator.cc holds the one table.
 //
-// A mapping refuses, with a reason, what XNNPACK cannot compute as the
-// reference kernel does (up to float rounding); the Engine then runs that
-// node's OpDef::eval.
+// A mapping refuses, with a reason, what it cannot compute as the reference
+// kernel does (up to float rounding); the Engine then runs that node's
+// OpDef::eval.
 #pragma once
 #include <xnnpack.h>
 
@@ -38,15 +40,22 @@ class ThreadPool {
   pthreadpool_t pool_ = nullptr;
 };
 
+// One node's computation, bound to its buffers.
+class FastOp {
+ public:
+  virtual ~FastOp() = default;
+  virtual void run(pthreadpool_t pool) const = 0;
+};
+
 // One node's XNNPACK operator, already set up on its buffers.
-class Operator {
+class Operator : public FastOp {
  public:
   // `kept`: constant operands XNNPACK reads at run time, copied with padding.
   Operator(xnn_operator_t op, std::vector<std::vector<float>> kept);
-  ~Operator();
+  ~Operator() override;
   Operator(const Operator&) = delete;
   Operator& operator=(const Operator&) = delete;
-  void run(pthreadpool_t pool) const;
+  void run(pthreadpool_t pool) const override;
 
  private:
   xnn_operator_t op_;
@@ -55,7 +64,7 @@ class Operator {
 
 // The operator for a node, or why there is none.
 struct Mapped {
-  std::unique_ptr<Operator> op;
+  std::unique_ptr<FastOp> op;
   std::string refusal;
 };
 
@@ -102,6 +111,7 @@ Mapped map_node(const Binding& b);
 
 // Per op family (one file each).
 Mapped map_conv2d(const Binding& b);
+Mapped map_depthwise(const Binding& b);  // ours, or a refusal for map_conv2d to take
 Mapped map_conv_transpose2d(const Binding& b);
 Mapped map_fully_connected(const Binding& b);
 Mapped map_max_pool2d(const Binding& b);
