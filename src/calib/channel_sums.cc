@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <numeric>
 
 #include "runtime/float_lanes.h"
 
@@ -70,12 +71,20 @@ BatchStats ChannelSums::set(const TensorView& value) {
   count.assign(static_cast<size_t>(channels), positions);
   if (n == 0) return scan_batch(data, n, ZeroCount::Skip);
   float lo = std::numeric_limits<float>::infinity(), hi = -lo;
-  std::vector<float> block(static_cast<size_t>(channels));
-  for (int64_t p = 0; p < positions; p += kRowsPerBlock) {
+  // Fewer than eight channels (an RGB image's three) would leave the vectors
+  // of scan_rows idle: its rows are then lcm(channels, 8) values wide, a few
+  // positions each, and value j of a row belongs to channel j % channels.
+  const int64_t width = channels >= 8 ? channels : std::lcm(channels, int64_t{8});
+  std::vector<float> block(static_cast<size_t>(width));
+  auto scan = [&](const float* rows, int64_t count, int64_t row_width) {
     std::fill(block.begin(), block.end(), 0.0f);
-    scan_rows(data + p * channels, std::min(kRowsPerBlock, positions - p), channels, block.data(), lo, hi);
-    for (int64_t c = 0; c < channels; ++c) sum[static_cast<size_t>(c)] += block[static_cast<size_t>(c)];
-  }
+    scan_rows(rows, count, row_width, block.data(), lo, hi);
+    for (int64_t j = 0; j < row_width; ++j) sum[static_cast<size_t>(j % channels)] += block[static_cast<size_t>(j)];
+  };
+  const int64_t wide_rows = n / width;
+  for (int64_t r = 0; r < wide_rows; r += kRowsPerBlock)
+    scan(data + r * width, std::min(kRowsPerBlock, wide_rows - r), width);
+  if (const int64_t rest = n - wide_rows * width; rest > 0) scan(data + wide_rows * width, rest / channels, channels);
   // A non-finite sum means a NaN or Inf (or a float block sum that
   // overflowed): rare, so those channels are summed again without them and
   // the stats come from the exact scan.

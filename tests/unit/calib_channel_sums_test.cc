@@ -1,7 +1,8 @@
 // ChannelSums (src/calib/channel_sums.h) against plain double loops: per
-// channel sums and counts for channel counts that use the 16- and 8-wide
-// paths and the leftover loop, row counts around the float block size, NaN
-// and Inf left out; and the BatchStats it returns equal scan_batch's exactly.
+// channel sums and counts for channel counts that use the vector path, the
+// leftover loop and the wide rows of fewer than eight channels, row counts
+// around the float block size, NaN and Inf left out; and the BatchStats it
+// returns equal scan_batch's exactly.
 #include "calib/channel_sums.h"
 
 #include <gtest/gtest.h>
@@ -46,8 +47,8 @@ void expect_sums(std::vector<float> values, int64_t positions, int64_t channels,
 }
 
 TEST(ChannelSums, EqualPlainLoopsForEveryChannelPath) {
-  for (int64_t channels : {1, 3, 8, 16, 24, 37, 40, 96})
-    for (int64_t positions : {1, 63, 64, 65, 300}) {
+  for (int64_t channels : {1, 3, 5, 6, 7, 8, 16, 24, 37, 40, 96})
+    for (int64_t positions : {1, 63, 64, 65, 300, 1000}) {
       const std::string what = std::to_string(positions) + "x" + std::to_string(channels);
       expect_sums(testing::seeded_values(positions * channels, static_cast<uint32_t>(channels * 1000 + positions)),
                   positions, channels, what);
@@ -64,6 +65,11 @@ TEST(ChannelSums, LeaveNanAndInfOutOfTheirChannelOnly) {
       values[at] = bad;
       expect_sums(values, positions, channels, "value " + std::to_string(at) + " = " + std::to_string(bad));
     }
+  }
+  for (int64_t at : {0, 5, 1000, 1535, 1537}) {  // three channels: in wide rows, and after them
+    std::vector<float> values = testing::seeded_values(513 * 3, 8);
+    values[at] = kNan;
+    expect_sums(values, 513, 3, "RGB value " + std::to_string(at) + " = NaN");
   }
 }
 
