@@ -14,6 +14,8 @@ namespace {
 // float rounding stays far below what a mean needs, many enough that the
 // double additions cost nothing.
 constexpr int64_t kRowsPerBlock = 64;
+// The fewest values scan_rows takes as a row: eight vectors.
+constexpr int64_t kMinRowWidth = 64;
 
 // Over `count` rows of `channels` values: block[c] += the column sums, and
 // lo/hi take the values' min and max (NaN loses every comparison). The rows
@@ -71,10 +73,15 @@ BatchStats ChannelSums::set(const TensorView& value) {
   count.assign(static_cast<size_t>(channels), positions);
   if (n == 0) return scan_batch(data, n, ZeroCount::Skip);
   float lo = std::numeric_limits<float>::infinity(), hi = -lo;
-  // Fewer than eight channels (an RGB image's three) would leave the vectors
-  // of scan_rows idle: its rows are then lcm(channels, 8) values wide, a few
-  // positions each, and value j of a row belongs to channel j % channels.
-  const int64_t width = channels >= 8 ? channels : std::lcm(channels, int64_t{8});
+  // Few channels would leave the vectors of scan_rows idle (an RGB image's
+  // three) or spend its time turning from row to row: its rows are then
+  // several positions wide, a multiple of 8 values and at least kMinRowWidth,
+  // and value j of a row belongs to channel j % channels.
+  int64_t width = channels;
+  if (channels < kMinRowWidth) {
+    const int64_t unit = std::lcm(channels, int64_t{8});
+    width = (kMinRowWidth + unit - 1) / unit * unit;
+  }
   std::vector<float> block(static_cast<size_t>(width));
   auto scan = [&](const float* rows, int64_t count, int64_t row_width) {
     std::fill(block.begin(), block.end(), 0.0f);

@@ -1,6 +1,6 @@
 // ChannelSums (src/calib/channel_sums.h) against plain double loops: per
 // channel sums and counts for channel counts that use the vector path, the
-// leftover loop and the wide rows of fewer than eight channels, row counts
+// leftover loop and the several-position rows of few channels, row counts
 // around the float block size, NaN and Inf left out; and the BatchStats it
 // returns equal scan_batch's exactly.
 #include "calib/channel_sums.h"
