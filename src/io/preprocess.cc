@@ -55,6 +55,13 @@ Tensor to_tensor(const Image& image, const Preprocess& recipe) {
   if (recipe.layout == Preprocess::NCHW) {
     for (int c = 0; c < channels; ++c)
       for (size_t p = 0; p < pixels; ++p) out[c * pixels + p] = value[c][in[p * channels + source[c]]];
+  } else if (channels == 3) {  // colour images, the common case: no inner loop
+    const int r = source[0], g = source[1], b = source[2];
+    for (size_t p = 0; p < pixels; ++p, in += 3, out += 3) {
+      out[0] = value[0][in[r]];
+      out[1] = value[1][in[g]];
+      out[2] = value[2][in[b]];
+    }
   } else {
     for (size_t p = 0; p < pixels; ++p)
       for (int c = 0; c < channels; ++c) out[p * channels + c] = value[c][in[p * channels + source[c]]];
@@ -107,7 +114,10 @@ Tensor preprocess_image(Image image, const Preprocess& recipe) {
   check_recipe(recipe);
   if (image.channels != recipe.channels())
     image = recipe.color == Preprocess::Gray ? to_gray(image) : to_rgb(image);
-  if (recipe.resize_short) image = resize_short_side(image, *recipe.resize_short);
+  // Stored images often have the recipe's short side already (ImageNet sets
+  // at 256): that resize is a no-op, so it is not even a copy.
+  if (recipe.resize_short && std::min(image.height, image.width) != *recipe.resize_short)
+    image = resize_short_side(image, *recipe.resize_short);
   if (recipe.resize_hw) image = resize_bilinear_pil(image, recipe.resize_hw->first, recipe.resize_hw->second);
   if (recipe.crop_hw) image = center_crop(image, recipe.crop_hw->first, recipe.crop_hw->second);
   return to_tensor(image, recipe);
