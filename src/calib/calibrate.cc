@@ -128,9 +128,17 @@ LoadedSample load_sample(const Graph& graph, const CalibrationSample& sample, co
 // A runner thread's own engine and observers (null for ordered slots).
 class Runner {
  public:
+  // One thread per engine, whose kernels summarise what they write where
+  // they can, which saves observing those tensors a pass over their values.
+  static EngineOptions summarising() {
+    EngineOptions options;
+    options.summarise = true;
+    return options;
+  }
+
   Runner(const Graph& graph, const std::vector<Slot>& slots, const std::vector<int>& slot_of,
          const CalibrationOptions& options)
-      : engine_(graph), slots_(slots), slot_of_(slot_of), mean_count_(options.mean_tensors.size()) {
+      : engine_(graph, summarising()), slots_(slots), slot_of_(slot_of), mean_count_(options.mean_tensors.size()) {
     for (const Slot& slot : slots) {
       observers_.push_back(slot.ordered < 0 ? make_observer(slot.info.method, options.observer) : nullptr);
       ordered_count_ += slot.ordered >= 0;
@@ -149,11 +157,18 @@ class Runner {
       const int s = slot_of_[id];
       if (s < 0) return;
       const Clock::time_point observe_start = Clock::now();
-      // The channel sums' pass yields the batch's stats too.
-      std::optional<BatchStats> stats;
-      if (slots_[s].mean >= 0) stats = record.channel_sums[slots_[s].mean].set(value);
+      // The channel sums' pass yields the batch's stats too; a kernel's
+      // summary of its output yields both without a pass.
+      const OutputSummary* summary = engine_.summary_of(id);
       const float* data = value.as<float>();
       const int64_t n = value.element_count();
+      std::optional<BatchStats> stats;
+      if (slots_[s].mean >= 0) {
+        ChannelSums& sums = record.channel_sums[slots_[s].mean];
+        stats = summary ? sums.set(value, *summary) : sums.set(value);
+      } else if (summary) {
+        stats = stats_of(*summary, n);
+      }
       if (observers_[s]) {
         if (stats) observers_[s]->observe_with_stats(data, n, *stats);
         else observers_[s]->observe(data, n);

@@ -118,6 +118,27 @@ BatchStats ChannelSums::set(const TensorView& value) {
   return stats;
 }
 
+std::optional<BatchStats> stats_of(const OutputSummary& summary, int64_t count) {
+  for (double s : summary.sum)
+    if (!std::isfinite(s)) return std::nullopt;
+  BatchStats stats;
+  stats.finite = count;
+  // + 0.0f turns -0 into +0, as scan_batch does.
+  stats.min = summary.min + 0.0f;
+  stats.max = summary.max + 0.0f;
+  return stats;
+}
+
+BatchStats ChannelSums::set(const TensorView& value, const OutputSummary& summary) {
+  const int64_t n = value.element_count();
+  const std::optional<BatchStats> stats = n > 0 ? stats_of(summary, n) : std::nullopt;
+  if (!stats) return set(value);
+  const int64_t channels = static_cast<int64_t>(summary.sum.size());
+  sum = summary.sum;
+  count.assign(summary.sum.size(), n / channels);
+  return *stats;
+}
+
 void ChannelSums::add(const ChannelSums& other) {
   if (sum.empty()) {
     *this = other;

@@ -7,8 +7,11 @@
 #include <cstdint>
 #include <vector>
 
+#include <optional>
+
 #include "calib/batch_stats.h"
 #include "runtime/kernel.h"
+#include "runtime/output_summary.h"
 
 namespace octet::calib {
 
@@ -19,8 +22,16 @@ struct ChannelSums {
   // Sets the sums to those of `value` (float32); returns its BatchStats, as
   // scan_batch(..., ZeroCount::Skip) would.
   BatchStats set(const TensorView& value);
+  // The same from the summary its kernel made of `value`, without reading
+  // the values, unless a sum is not finite (a NaN or Inf, or float
+  // overflow): then set(value).
+  BatchStats set(const TensorView& value, const OutputSummary& summary);
   // Adds another sample's sums (an empty one takes `other` whole).
   void add(const ChannelSums& other);
 };
+
+// The BatchStats of the `count` values a kernel summarised, when its sums
+// are all finite: then every value is.
+std::optional<BatchStats> stats_of(const OutputSummary& summary, int64_t count);
 
 }  // namespace octet::calib

@@ -27,7 +27,10 @@ Engine::Engine(const Graph& graph, EngineOptions options) : graph_(graph), views
     view.data = tensor.is_constant() ? const_cast<uint8_t*>(tensor.data->data())  // kernels never write inputs
                                      : base + plan.offset[t];
   }
-  if (!options.reference) make_fast_operators(options.threads);
+  producer_.assign(graph.tensors.size(), -1);
+  for (size_t i = 0; i < graph.nodes.size(); ++i)
+    for (int t : graph.nodes[i].outputs) producer_[t] = static_cast<int>(i);
+  if (!options.reference) make_fast_operators(options);
 }
 
 Engine::~Engine() = default;
@@ -40,13 +43,13 @@ static bool is_float_node(const Graph& graph, const Node& node) {
 }
 
 // The buffers are final by now, so each operator is set up on them once.
-void Engine::make_fast_operators(int threads) {
-  pool_ = std::make_unique<xnn::ThreadPool>(threads);
+void Engine::make_fast_operators(const EngineOptions& options) {
+  pool_ = std::make_unique<xnn::ThreadPool>(options.threads);
   fast_.resize(graph_.nodes.size());
   for (size_t i = 0; i < graph_.nodes.size(); ++i) {
     const Node& node = graph_.nodes[i];
     if (!is_float_node(graph_, node)) continue;
-    xnn::Mapped mapped = xnn::map_node({graph_, node, views_, pool_->get()});
+    xnn::Mapped mapped = xnn::map_node({graph_, node, views_, pool_->get(), options.summarise});
     if (mapped.op)
       fast_[i] = std::move(mapped.op);
     else
@@ -85,6 +88,12 @@ std::vector<TensorView> Engine::run(const std::vector<const void*>& inputs,
   std::vector<TensorView> outputs;
   for (int t : graph_.outputs) outputs.push_back(views_[t]);
   return outputs;
+}
+
+const OutputSummary* Engine::summary_of(int tensor_id) const {
+  const int node = producer_[tensor_id];
+  if (node < 0 || static_cast<size_t>(node) >= fast_.size() || !fast_[node]) return nullptr;
+  return fast_[node]->summary();
 }
 
 bool all_inputs_constant(const Graph& graph, const Node& node) {

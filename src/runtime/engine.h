@@ -17,6 +17,7 @@
 
 #include "graph/graph.h"
 #include "runtime/kernel.h"
+#include "runtime/output_summary.h"
 
 namespace octet {
 
@@ -31,6 +32,9 @@ struct EngineOptions {
   bool reference = false;
   // Threads for the XNNPACK operators; 1 runs them on the calling thread.
   int threads = 1;
+  // Nodes whose fast kernel can summarise its output (output_summary.h) do,
+  // on every run, for calibration's observers (summary_of). Only on one thread.
+  bool summarise = false;
 };
 
 // A float node the XNNPACK path leaves to the reference kernel, and why.
@@ -57,12 +61,16 @@ class Engine {
   std::vector<TensorView> run(const std::vector<const void*>& inputs,
                               const TensorObserver& observer = nullptr);
 
+  // During an observer's call for `tensor_id`: the summary its producer's
+  // kernel made of it, or null (EngineOptions::summarise).
+  const OutputSummary* summary_of(int tensor_id) const;
+
   // The float nodes that run on their reference kernel although the XNNPACK
   // path is on (empty when it is off).
   const std::vector<ReferenceFallback>& reference_fallbacks() const { return fallbacks_; }
 
  private:
-  void make_fast_operators(int threads);
+  void make_fast_operators(const EngineOptions& options);
 
   // Cache-line offsets for every activation (vector loads in the int8 and
   // XNNPACK kernels like them).
@@ -74,6 +82,7 @@ class Engine {
   std::unique_ptr<xnn::ThreadPool> pool_;
   std::vector<std::unique_ptr<xnn::FastOp>> fast_;  // per node; null runs the reference kernel
   std::vector<ReferenceFallback> fallbacks_;
+  std::vector<int> producer_;  // per tensor: the node that writes it, or -1
 };
 
 // Evaluates one node whose inputs are all constant, making its outputs

@@ -1,5 +1,5 @@
-// Eight floats as one value, for hot loops (the observers, the float
-// depthwise kernel). GCC and Clang compile arithmetic, comparisons and ?: on
+// Eight (and sixteen) floats as one value, for hot loops (the observers, the
+// float depthwise and pointwise kernels). GCC and Clang compile arithmetic, comparisons and ?: on
 // these to SIMD instructions (two SSE registers, or one AVX register in a
 // target_clones("avx2") clone) even at -O2, where the plain loops of the same
 // code stay scalar. The operations are exact per lane, so every clone gives
@@ -19,5 +19,14 @@ inline Floats8 load8(const float* p) {
   return v;
 }
 inline void store8(float* p, Floats8 v) { std::memcpy(p, &v, sizeof v); }
+
+// One AVX-512 register, in code built for AVX-512 (float_pointwise.cc).
+typedef float Floats16 __attribute__((vector_size(64)));
+inline Floats16 load16(const float* p) {
+  Floats16 v;
+  std::memcpy(&v, p, sizeof v);
+  return v;
+}
+inline void store16(float* p, Floats16 v) { std::memcpy(p, &v, sizeof v); }
 
 }  // namespace octet

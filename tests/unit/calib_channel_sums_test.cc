@@ -96,5 +96,36 @@ TEST(ChannelSums, AddAccumulatesSamples) {
   }
 }
 
+// A kernel's summary stands in for the pass over the values when its sums
+// are finite; a NaN or Inf among the values (a non-finite sum) sends it back
+// to the exact scan.
+TEST(ChannelSums, TakeAKernelsSummaryUnlessASumIsNotFinite) {
+  std::vector<float> values = testing::seeded_values(20 * 8, 3);
+  OutputSummary summary;
+  summary.reset(8);
+  for (int64_t i = 0; i < 160; ++i) summary.sum[i % 8] += values[i];
+  summary.min = -0.0f;  // not the values' min: shows which was taken
+  summary.max = 0.5f;
+  ChannelSums sums;
+  BatchStats stats = sums.set(view_of(values, 20, 8), summary);
+  EXPECT_EQ(sums.sum, summary.sum);
+  EXPECT_EQ(sums.count, std::vector<int64_t>(8, 20));
+  EXPECT_EQ(stats.finite, 160);
+  EXPECT_EQ(stats.min, 0.0f);
+  EXPECT_FALSE(std::signbit(stats.min));
+  EXPECT_EQ(stats.max, 0.5f);
+  ASSERT_TRUE(stats_of(summary, 160).has_value());
+
+  values[17] = std::numeric_limits<float>::quiet_NaN();
+  summary.sum[1] = std::numeric_limits<double>::quiet_NaN();
+  EXPECT_FALSE(stats_of(summary, 160).has_value());
+  stats = sums.set(view_of(values, 20, 8), summary);
+  const BatchStats want = scan_batch(values.data(), 160, ZeroCount::Skip);
+  EXPECT_EQ(stats.nonfinite, 1);
+  EXPECT_EQ(stats.min, want.min);
+  EXPECT_EQ(stats.max, want.max);
+  EXPECT_EQ(sums.count[1], 19);
+}
+
 }  // namespace
 }  // namespace octet::calib

@@ -11,6 +11,7 @@
 #include "ops/conv_window.h"
 #include "runtime/engine.h"
 #include "runtime/float_depthwise.h"
+#include "runtime/float_pointwise.h"
 #include "test_graph.h"
 
 namespace octet {
@@ -217,6 +218,78 @@ TEST(FloatDepthwise, RowsSplitOverThreads) {
   Engine threaded(m.graph, {false, 2}), reference(m.graph, {true});
   EXPECT_TRUE(threaded.reference_fallbacks().empty()) << fallbacks_of(threaded);
   EXPECT_LE(relative_difference(threaded.run(m.inputs())[0], reference.run(m.inputs())[0]), kTolerance);
+}
+
+// Our 1x1 kernel alone against the reference: channel counts with and
+// without a last block of 8, pixel counts with and without whole tiles of 7,
+// the clamps, no bias, a batch; and run in two calls, as a thread pool does.
+TEST(FloatPointwise, MatchesReferenceOverShapes) {
+  if (!FloatPointwiseConv::supported()) GTEST_SKIP() << "no AVX-512 here: XNNPACK runs 1x1 convolutions";
+  struct Case {
+    Shape input;  // N, H, W, K
+    int64_t outputs;
+    bool bias;
+    std::string activation;
+  };
+  const Case cases[] = {
+      {{1, 5, 7, 16}, 96, true, "relu6"},   {{1, 3, 3, 24}, 24, true, "none"},  {{2, 4, 5, 3}, 8, false, "relu"},
+      {{1, 1, 1, 320}, 1280, true, "none"}, {{1, 2, 11, 1}, 40, true, "relu6"},
+  };
+  for (const Case& k : cases) {
+    SCOPED_TRACE(::testing::PrintToString(k.input) + " to " + std::to_string(k.outputs));
+    std::vector<Operand> operands = {{k.input}, weights({k.outputs, 1, 1, k.input[3]})};
+    if (k.bias) operands.push_back(weights({k.outputs}));
+    const OneNodeGraph m = one_node_graph(OpKind::Conv2D, operands, window({1, 1}, {0, 0, 0, 0}, {1, 1}, 1, k.activation));
+    Engine reference(m.graph, {true});
+    const TensorView expected = reference.run(m.inputs())[0];
+    const Node& node = m.graph.nodes[0];
+    const float lo = k.activation == "none" ? -INFINITY : 0.0f, hi = k.activation == "relu6" ? 6.0f : INFINITY;
+    const FloatPointwiseConv conv(k.input[3], k.outputs, m.graph.tensor(node.inputs[1]).data_as<float>(),
+                                  k.bias ? m.graph.tensor(node.inputs[2]).data_as<float>() : nullptr, lo, hi);
+    const int64_t pixels = k.input[0] * k.input[1] * k.input[2];
+    std::vector<float> out(static_cast<size_t>(expected.element_count()), NAN);
+    conv.run(m.input_values[0].data(), out.data(), 0, pixels / 2, nullptr);
+    conv.run(m.input_values[0].data(), out.data(), pixels / 2, pixels - pixels / 2, nullptr);
+    const TensorView got{DType::Float32, expected.shape, reinterpret_cast<uint8_t*>(out.data()), nullptr};
+    EXPECT_LE(relative_difference(got, expected), kTolerance);
+  }
+}
+
+// With EngineOptions::summarise, our kernels' summaries of what they wrote
+// equal plain loops over the tensor: per-channel sums, min and max.
+TEST(FloatPointwise, SummariesEqualPlainLoops) {
+  if (!FloatPointwiseConv::supported()) GTEST_SKIP() << "no AVX-512 here: XNNPACK runs 1x1 convolutions";
+  OneNodeGraph m = one_node_graph(OpKind::Conv2D, {{{1, 13, 11, 16}}, weights({24, 1, 1, 16}), weights({24})},
+                                  window({1, 1}, {0, 0, 0, 0}, {1, 1}, 1, "relu6"));
+  Graph& g = m.graph;
+  g.add_tensor(make_constant<float>("w2", {40, 1, 1, 24}, seeded_values(40 * 24, 11)));
+  g.outputs = {add(g, OpKind::Conv2D, "second", {g.outputs[0], g.find_tensor("w2")}, window({1, 1}, {0, 0, 0, 0}))};
+  EngineOptions options;
+  options.summarise = true;
+  Engine engine(g, options), plain(g);
+  int summarised = 0;
+  engine.run(m.inputs(), [&](int id, const TensorView& v) {
+    const OutputSummary* summary = engine.summary_of(id);
+    if (!summary) return;
+    ++summarised;
+    const int64_t channels = v.shape.back(), positions = v.element_count() / channels;
+    ASSERT_EQ(summary->sum.size(), static_cast<size_t>(channels));
+    float lo = INFINITY, hi = -INFINITY;
+    for (int64_t c = 0; c < channels; ++c) {
+      double want = 0;
+      for (int64_t p = 0; p < positions; ++p) {
+        const float x = v.as<float>()[p * channels + c];
+        want += x;
+        lo = std::min(lo, x);
+        hi = std::max(hi, x);
+      }
+      EXPECT_NEAR(summary->sum[c], want, 1e-4 * std::max(1.0, std::fabs(want))) << "channel " << c;
+    }
+    EXPECT_EQ(summary->min, lo);
+    EXPECT_EQ(summary->max, hi);
+  });
+  EXPECT_EQ(summarised, 2);
+  EXPECT_EQ(plain.summary_of(g.outputs[0]), nullptr);  // not asked for
 }
 
 TEST(XnnEngine, ConvTranspose2D) {

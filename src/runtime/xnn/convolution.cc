@@ -2,8 +2,8 @@
 // are XNNPACK's own layout [groups][group outputs][KH][KW][group inputs], so
 // they are handed over as they are; a depthwise node is the case of one
 // input channel per group, which XNNPACK detects and gives its depthwise
-// kernels, unless ours takes it (depthwise.cc). XNNPACK's padding arguments
-// run top, right, bottom, left.
+// kernels, unless ours takes it (depthwise.cc; 1x1 ones: pointwise.cc).
+// XNNPACK's padding arguments run top, right, bottom, left.
 #include "ops/conv_window.h"
 #include "runtime/xnn/operator.h"
 
@@ -12,8 +12,7 @@ namespace octet::xnn {
 Mapped map_conv2d(const Binding& b) {
   if (!constant_weights(b)) return refuse("weights or bias are not constants");
   const Window2D win = window_of(b.node);
-  if (win.group > 1)
-    if (Mapped own = map_depthwise(b); own.op) return own;
+  if (Mapped own = win.group > 1 ? map_depthwise(b) : map_pointwise(b); own.op) return own;
   const Shape &x = b.in(0).shape, &w = b.in(1).shape;
   const OutputRange range = output_range(activation_of(b.node));
   xnn_operator_t op = nullptr;

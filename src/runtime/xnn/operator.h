@@ -2,7 +2,9 @@
 // construction, when the weights are constants that can be packed) and set
 // up once on the Engine's buffers, which never move, so a run is only
 // FastOp::run. Nearly all are XNNPACK operators; depthwise convolutions run
-// our own kernel (runtime/float_depthwise.h), faster than XNNPACK's of 2022.
+// our own kernel (runtime/float_depthwise.h), faster than XNNPACK's of 2022,
+// and so do 1x1 convolutions on AVX-512 (runtime/float_pointwise.h), as fast
+// as XNNPACK's and able to summarise their output for calibration.
 // Each op family maps its nodes in its own file here (convolution.cc,
 // pooling.cc, ...); operator.cc holds the one table.
 //
@@ -20,6 +22,7 @@
 #include "graph/graph.h"
 #include "ops/op_util.h"
 #include "runtime/kernel.h"
+#include "runtime/output_summary.h"
 
 namespace octet::xnn {
 
@@ -45,6 +48,9 @@ class FastOp {
  public:
   virtual ~FastOp() = default;
   virtual void run(pthreadpool_t pool) const = 0;
+  // The summary of the output from the last run, for an op that makes one
+  // (asked by Binding::summarise; not on a thread pool); null otherwise.
+  virtual const OutputSummary* summary() const { return nullptr; }
 };
 
 // One node's XNNPACK operator, already set up on its buffers.
@@ -77,6 +83,7 @@ struct Binding {
   const Node& node;
   const std::vector<TensorView>& views;
   pthreadpool_t pool;
+  bool summarise;  // ops that can summarise their output (output_summary.h) should
 
   bool has_input(size_t i) const { return i < node.inputs.size() && node.inputs[i] != kNoTensor; }
   const TensorView& in(size_t i) const { return views[node.inputs.at(i)]; }
@@ -112,6 +119,7 @@ Mapped map_node(const Binding& b);
 // Per op family (one file each).
 Mapped map_conv2d(const Binding& b);
 Mapped map_depthwise(const Binding& b);  // ours, or a refusal for map_conv2d to take
+Mapped map_pointwise(const Binding& b);  // ours, or a refusal for map_conv2d to take
 Mapped map_conv_transpose2d(const Binding& b);
 Mapped map_fully_connected(const Binding& b);
 Mapped map_max_pool2d(const Binding& b);
