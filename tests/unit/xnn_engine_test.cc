@@ -255,21 +255,17 @@ TEST(FloatPointwise, MatchesReferenceOverShapes) {
   }
 }
 
-// With EngineOptions::summarise, our kernels' summaries of what they wrote
-// equal plain loops over the tensor: per-channel sums, min and max.
-TEST(FloatPointwise, SummariesEqualPlainLoops) {
-  if (!FloatPointwiseConv::supported()) GTEST_SKIP() << "no AVX-512 here: XNNPACK runs 1x1 convolutions";
-  OneNodeGraph m = one_node_graph(OpKind::Conv2D, {{{1, 13, 11, 16}}, weights({24, 1, 1, 16}), weights({24})},
-                                  window({1, 1}, {0, 0, 0, 0}, {1, 1}, 1, "relu6"));
-  Graph& g = m.graph;
-  g.add_tensor(make_constant<float>("w2", {40, 1, 1, 24}, seeded_values(40 * 24, 11)));
-  g.outputs = {add(g, OpKind::Conv2D, "second", {g.outputs[0], g.find_tensor("w2")}, window({1, 1}, {0, 0, 0, 0}))};
+// Runs `m` with EngineOptions::summarise; every summary a kernel made of
+// what it wrote must equal plain loops over the tensor: per-channel sums,
+// min and max. Returns how many tensors had one.
+int expect_summaries_equal_plain_loops(const OneNodeGraph& m) {
   EngineOptions options;
   options.summarise = true;
-  Engine engine(g, options), plain(g);
+  Engine engine(m.graph, options), plain(m.graph);
   int summarised = 0;
   engine.run(m.inputs(), [&](int id, const TensorView& v) {
     const OutputSummary* summary = engine.summary_of(id);
+    EXPECT_EQ(plain.summary_of(id), nullptr);  // not asked for
     if (!summary) return;
     ++summarised;
     const int64_t channels = v.shape.back(), positions = v.element_count() / channels;
@@ -288,8 +284,17 @@ TEST(FloatPointwise, SummariesEqualPlainLoops) {
     EXPECT_EQ(summary->min, lo);
     EXPECT_EQ(summary->max, hi);
   });
-  EXPECT_EQ(summarised, 2);
-  EXPECT_EQ(plain.summary_of(g.outputs[0]), nullptr);  // not asked for
+  return summarised;
+}
+
+TEST(FloatPointwise, SummariesEqualPlainLoops) {
+  if (!FloatPointwiseConv::supported()) GTEST_SKIP() << "no AVX-512 here: XNNPACK runs 1x1 convolutions";
+  OneNodeGraph m = one_node_graph(OpKind::Conv2D, {{{1, 13, 11, 16}}, weights({24, 1, 1, 16}), weights({24})},
+                                  window({1, 1}, {0, 0, 0, 0}, {1, 1}, 1, "relu6"));
+  Graph& g = m.graph;
+  g.add_tensor(make_constant<float>("w2", {40, 1, 1, 24}, seeded_values(40 * 24, 11)));
+  g.outputs = {add(g, OpKind::Conv2D, "second", {g.outputs[0], g.find_tensor("w2")}, window({1, 1}, {0, 0, 0, 0}))};
+  EXPECT_EQ(expect_summaries_equal_plain_loops(m), 2);
 }
 
 TEST(XnnEngine, ConvTranspose2D) {
