@@ -2,6 +2,7 @@
 
 #include <csetjmp>
 #include <cstdio>  // jpeglib.h needs FILE
+#include <vector>
 
 #include <jpeglib.h>
 
@@ -41,14 +42,15 @@ bool start(Reader& reader, const uint8_t* data, size_t size) {
   return true;
 }
 
-// Decodes all rows into `pixels` (output_height x output_width x components).
-bool read_rows(Reader& reader, uint8_t* pixels) {
+// Decodes all rows into their places, `rows` (one per output row): libjpeg
+// then writes as many per call as it decodes together (two for 2x2 chroma)
+// straight into the image. (Nothing here needs destroying: the error path
+// longjmps back into this function.)
+bool read_rows(Reader& reader, JSAMPROW* rows) {
   if (setjmp(reader.on_error)) return false;
-  const size_t stride = size_t{reader.info.output_width} * reader.info.output_components;
-  while (reader.info.output_scanline < reader.info.output_height) {
-    JSAMPROW row = pixels + reader.info.output_scanline * stride;
-    jpeg_read_scanlines(&reader.info, &row, 1);
-  }
+  while (reader.info.output_scanline < reader.info.output_height)
+    jpeg_read_scanlines(&reader.info, rows + reader.info.output_scanline,
+                        reader.info.output_height - reader.info.output_scanline);
   jpeg_finish_decompress(&reader.info);
   return true;
 }
@@ -79,7 +81,10 @@ std::optional<Image> decode_jpeg_libjpeg(const uint8_t* data, size_t size, const
   if (space == JCS_CMYK || space == JCS_YCCK) return std::nullopt;
   Image image(static_cast<int>(reader.info.output_height), static_cast<int>(reader.info.output_width),
               reader.info.output_components);
-  if (!read_rows(reader, image.pixels.data())) corrupt();
+  const size_t stride = size_t{reader.info.output_width} * reader.info.output_components;
+  std::vector<JSAMPROW> rows(reader.info.output_height);
+  for (size_t y = 0; y < rows.size(); ++y) rows[y] = image.pixels.data() + y * stride;
+  if (!read_rows(reader, rows.data())) corrupt();
   return image;
 }
 
