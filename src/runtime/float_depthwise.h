@@ -44,6 +44,7 @@ class FloatDepthwiseConv {
   std::vector<float> zeros_;  // one input row of zeros: the taps in the padding read it
   // Output columns whose whole window lies inside the input: [interior_begin_, interior_end_).
   int64_t interior_begin_ = 0, interior_end_ = 0;
+  bool sixteens_ = false;  // AVX-512 here, and the channels come in sixteens: 16-lane vectors
 };
 
 }  // namespace octet

@@ -29,4 +29,18 @@ inline Floats16 load16(const float* p) {
 }
 inline void store16(float* p, Floats16 v) { std::memcpy(p, &v, sizeof v); }
 
+// The same for code written once for either width (V is Floats8 or Floats16).
+template <class V>
+constexpr int64_t kLanesOf = sizeof(V) / sizeof(float);
+template <class V>
+__attribute__((always_inline)) inline V load_lanes(const float* p) {
+  V v;
+  std::memcpy(&v, p, sizeof v);
+  return v;
+}
+template <class V>
+__attribute__((always_inline)) inline void store_lanes(float* p, V v) {
+  std::memcpy(p, &v, sizeof v);
+}
+
 }  // namespace octet

@@ -15,17 +15,6 @@ constexpr int kTileRows = 7;
 // summary's doubles.
 constexpr int64_t kPixelsPerFlush = 9 * kTileRows;
 
-template <class V>
-__attribute__((always_inline)) inline V load(const float* p) {
-  if constexpr (sizeof(V) == sizeof(Floats16)) return load16(p);
-  else return load8(p);
-}
-template <class V>
-__attribute__((always_inline)) inline void store(float* p, V v) {
-  if constexpr (sizeof(V) == sizeof(Floats16)) store16(p, v);
-  else store8(p, v);
-}
-
 // The running min and max of everything written, per lane.
 template <class V>
 struct Extremes {
@@ -40,8 +29,8 @@ struct Extremes {
 template <class V, int Rows, bool kSummary>
 __attribute__((always_inline)) inline void tile(const float* a, int64_t k, const float* block, float* c, int64_t n,
                                                 V clamp_lo, V clamp_hi, float* column_sums, Extremes<V>& seen) {
-  constexpr int64_t lanes = sizeof(V) / sizeof(float);
-  const V bias = load<V>(block);
+  constexpr int64_t lanes = kLanesOf<V>;
+  const V bias = load_lanes<V>(block);
   const float* w = block + lanes;
   V acc[Rows];
   const float* in[Rows];
@@ -51,7 +40,7 @@ __attribute__((always_inline)) inline void tile(const float* a, int64_t k, const
     in[r] = a + r * k;
   }
   for (int64_t i = 0; i < k; ++i) {
-    const V wi = load<V>(w + i * lanes);
+    const V wi = load_lanes<V>(w + i * lanes);
 #pragma GCC unroll 8
     for (int r = 0; r < Rows; ++r) acc[r] += wi * in[r][i];
   }
@@ -60,14 +49,14 @@ __attribute__((always_inline)) inline void tile(const float* a, int64_t k, const
   for (int r = 0; r < Rows; ++r) {
     V v = acc[r] < clamp_lo ? clamp_lo : acc[r];
     v = v > clamp_hi ? clamp_hi : v;
-    store<V>(c + r * n, v);
+    store_lanes<V>(c + r * n, v);
     if constexpr (kSummary) {
       sum += v;
       seen.lo = v < seen.lo ? v : seen.lo;
       seen.hi = v > seen.hi ? v : seen.hi;
     }
   }
-  if constexpr (kSummary) store<V>(column_sums, load<V>(column_sums) + sum);
+  if constexpr (kSummary) store_lanes<V>(column_sums, load_lanes<V>(column_sums) + sum);
 }
 
 struct Kernel {
