@@ -86,7 +86,8 @@ BatchStats ChannelSums::set(const TensorView& value) {
   auto scan = [&](const float* rows, int64_t count, int64_t row_width) {
     std::fill(block.begin(), block.end(), 0.0f);
     scan_rows(rows, count, row_width, block.data(), lo, hi);
-    for (int64_t j = 0; j < row_width; ++j) sum[static_cast<size_t>(j % channels)] += block[static_cast<size_t>(j)];
+    for (int64_t j = 0, c = 0; j < row_width; ++j, c = c + 1 == channels ? 0 : c + 1)
+      sum[static_cast<size_t>(c)] += block[static_cast<size_t>(j)];
   };
   const int64_t wide_rows = n / width;
   for (int64_t r = 0; r < wide_rows; r += kRowsPerBlock)
