@@ -1,7 +1,8 @@
 // Every shared float model, after the float passes (the graph calibration
-// runs), gives the same outputs on the Engine's XNNPACK path as on its
-// reference kernels, to float rounding, on real inputs; and no convolution,
-// fully-connected or pooling node is left to the reference kernels.
+// runs), gives the same outputs on the Engine's fast path (XNNPACK, and our
+// depthwise and 1x1 kernels) as on its reference kernels, to float rounding,
+// on real inputs; and no convolution, fully-connected or pooling node is
+// left to the reference kernels.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -22,7 +23,7 @@ using namespace shared_models;
 // a wrong kernel parameter anywhere moves outputs by far more.
 constexpr double kTolerance = 1e-4;
 
-// The compute-heavy ops: XNNPACK must run every one of them.
+// The compute-heavy ops: the fast path must run every one of them.
 bool must_run_fast(OpKind op) {
   return op == OpKind::Conv2D || op == OpKind::ConvTranspose2D || op == OpKind::FullyConnected ||
          op == OpKind::MaxPool2D || op == OpKind::AvgPool2D;
