@@ -8,10 +8,10 @@
 #include <algorithm>
 #include <cmath>
 
-#include "ops/conv_window.h"
 #include "runtime/engine.h"
 #include "runtime/float_depthwise.h"
 #include "runtime/float_pointwise.h"
+#include "runtime/xnn/operator.h"
 #include "test_graph.h"
 
 namespace octet {
@@ -180,24 +180,8 @@ TEST(FloatDepthwise, MatchesReferenceOverWindowShapes) {
     Engine reference(m.graph, {true});
     const TensorView expected = reference.run(m.inputs())[0];
     const Node& node = m.graph.nodes[0];
-    const Window2D win = window_of(node);
-    DepthwiseGeometry g;
-    g.batch = k.input[0];
-    g.in_h = k.input[1];
-    g.in_w = k.input[2];
-    g.channels = c;
-    g.out_h = expected.shape[1];
-    g.out_w = expected.shape[2];
-    g.kernel_h = k.kernel[0];
-    g.kernel_w = k.kernel[1];
-    g.stride_h = win.strides[0];
-    g.stride_w = win.strides[1];
-    g.dilation_h = win.dilations[0];
-    g.dilation_w = win.dilations[1];
-    g.pad_top = win.pads[0];
-    g.pad_left = win.pads[1];
-    if (k.activation == "relu") g.out_min = 0.0f;
-    if (k.activation == "relu6") g.out_min = 0.0f, g.out_max = 6.0f;
+    const DepthwiseGeometry g = xnn::depthwise_geometry(node, k.input, m.graph.tensor(node.inputs[1]).shape,
+                                                        expected.shape);
     const FloatDepthwiseConv conv(g, m.graph.tensor(node.inputs[1]).data_as<float>(),
                                   m.graph.tensor(node.inputs[2]).data_as<float>());
     std::vector<float> out(static_cast<size_t>(expected.element_count()), NAN);

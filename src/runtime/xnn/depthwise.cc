@@ -34,12 +34,8 @@ class DepthwiseOp : public FastOp {
 
 }  // namespace
 
-Mapped map_depthwise(const Binding& b) {
-  if (!constant_weights(b)) return refuse("weights or bias are not constants");
-  const Window2D win = window_of(b.node);
-  const Shape &x = b.in(0).shape, &w = b.in(1).shape, &y = b.out().shape;
-  if (win.group != x[3] || w[0] != x[3] || w[3] != 1) return refuse("not depthwise with one output per channel");
-  if (x[3] % FloatDepthwiseConv::kLanes != 0) return refuse("channels are not a multiple of 8");
+DepthwiseGeometry depthwise_geometry(const Node& node, const Shape& x, const Shape& w, const Shape& y) {
+  const Window2D win = window_of(node);
   DepthwiseGeometry g;
   g.batch = x[0];
   g.in_h = x[1];
@@ -55,9 +51,19 @@ Mapped map_depthwise(const Binding& b) {
   g.dilation_w = win.dilations[1];
   g.pad_top = win.pads[0];
   g.pad_left = win.pads[1];
-  const OutputRange range = output_range(activation_of(b.node));
+  const OutputRange range = output_range(activation_of(node));
   g.out_min = range.min;
   g.out_max = range.max;
+  return g;
+}
+
+Mapped map_depthwise(const Binding& b) {
+  if (!constant_weights(b)) return refuse("weights or bias are not constants");
+  const Shape &x = b.in(0).shape, &w = b.in(1).shape;
+  if (window_of(b.node).group != x[3] || w[0] != x[3] || w[3] != 1)
+    return refuse("not depthwise with one output per channel");
+  if (x[3] % FloatDepthwiseConv::kLanes != 0) return refuse("channels are not a multiple of 8");
+  const DepthwiseGeometry g = depthwise_geometry(b.node, x, w, b.out().shape);
   return {std::make_unique<DepthwiseOp>(g, b.in_data(1), b.optional_in_data(2), b.in_data(0), b.out_data()), ""};
 }
 

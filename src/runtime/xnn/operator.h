@@ -21,6 +21,7 @@
 
 #include "graph/graph.h"
 #include "ops/op_util.h"
+#include "runtime/float_depthwise.h"
 #include "runtime/kernel.h"
 #include "runtime/output_summary.h"
 
@@ -119,6 +120,8 @@ Mapped map_node(const Binding& b);
 // Per op family (one file each).
 Mapped map_conv2d(const Binding& b);
 Mapped map_depthwise(const Binding& b);  // ours, or a refusal for map_conv2d to take
+// The geometry of a depthwise Conv2D node: input x, weights w, output y.
+DepthwiseGeometry depthwise_geometry(const Node& node, const Shape& x, const Shape& w, const Shape& y);
 Mapped map_pointwise(const Binding& b);  // ours, or a refusal for map_conv2d to take
 Mapped map_conv_transpose2d(const Binding& b);
 Mapped map_fully_connected(const Binding& b);
