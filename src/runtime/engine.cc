@@ -49,7 +49,7 @@ void Engine::make_fast_operators(const EngineOptions& options) {
   for (size_t i = 0; i < graph_.nodes.size(); ++i) {
     const Node& node = graph_.nodes[i];
     if (!is_float_node(graph_, node)) continue;
-    xnn::Mapped mapped = xnn::map_node({graph_, node, views_, pool_->get(), options.summarise});
+    xnn::Mapped mapped = xnn::map_node({graph_, node, views_, pool_->get(), options.summarise, options.own_kernels});
     if (mapped.op)
       fast_[i] = std::move(mapped.op);
     else

@@ -35,6 +35,10 @@ struct EngineOptions {
   // Nodes whose fast kernel can summarise its output (output_summary.h) do,
   // on every run, for calibration's observers (summary_of). Only on one thread.
   bool summarise = false;
+  // Our depthwise and 1x1 convolution kernels where they apply; false leaves
+  // those nodes to XNNPACK too (tests use it to check XNNPACK's path on CPUs
+  // where ours would take every case).
+  bool own_kernels = true;
 };
 
 // A float node the XNNPACK path leaves to the reference kernel, and why.

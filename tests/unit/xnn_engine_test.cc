@@ -86,13 +86,21 @@ std::string fallbacks_of(const Engine& engine) {
   return s;
 }
 
+// With our kernels where they apply, and with XNNPACK alone.
 void expect_fast_matches_reference(OpKind op, const std::vector<Operand>& operands, Attributes attrs = {}) {
   const OneNodeGraph m = one_node_graph(op, operands, std::move(attrs));
-  Engine fast(m.graph), reference(m.graph, {true});
-  EXPECT_TRUE(fast.reference_fallbacks().empty()) << fallbacks_of(fast);
-  const TensorView a = fast.run(m.inputs())[0], b = reference.run(m.inputs())[0];
-  ASSERT_EQ(a.shape, b.shape);
-  EXPECT_LE(relative_difference(a, b), kTolerance);
+  Engine reference(m.graph, {true});
+  const TensorView b = reference.run(m.inputs())[0];
+  for (bool own : {true, false}) {
+    SCOPED_TRACE(own ? "with our kernels" : "XNNPACK alone");
+    EngineOptions options;
+    options.own_kernels = own;
+    Engine fast(m.graph, options);
+    EXPECT_TRUE(fast.reference_fallbacks().empty()) << fallbacks_of(fast);
+    const TensorView a = fast.run(m.inputs())[0];
+    ASSERT_EQ(a.shape, b.shape);
+    EXPECT_LE(relative_difference(a, b), kTolerance);
+  }
 }
 
 // The node falls back to its reference kernel, with `reason` in the report,

@@ -12,7 +12,8 @@ namespace octet::xnn {
 Mapped map_conv2d(const Binding& b) {
   if (!constant_weights(b)) return refuse("weights or bias are not constants");
   const Window2D win = window_of(b.node);
-  if (Mapped own = win.group > 1 ? map_depthwise(b) : map_pointwise(b); own.op) return own;
+  if (b.own_kernels)
+    if (Mapped own = win.group > 1 ? map_depthwise(b) : map_pointwise(b); own.op) return own;
   const Shape &x = b.in(0).shape, &w = b.in(1).shape;
   const OutputRange range = output_range(activation_of(b.node));
   xnn_operator_t op = nullptr;

@@ -85,6 +85,7 @@ struct Binding {
   const std::vector<TensorView>& views;
   pthreadpool_t pool;
   bool summarise;  // ops that can summarise their output (output_summary.h) should
+  bool own_kernels;  // our kernels may take the node (EngineOptions::own_kernels)
 
   bool has_input(size_t i) const { return i < node.inputs.size() && node.inputs[i] != kNoTensor; }
   const TensorView& in(size_t i) const { return views[node.inputs.at(i)]; }
