@@ -5,9 +5,8 @@
 // ema) then makes no pass of its own over those values.
 #pragma once
 #include <cstdint>
-#include <vector>
-
 #include <optional>
+#include <vector>
 
 #include "calib/batch_stats.h"
 #include "runtime/kernel.h"

@@ -117,16 +117,16 @@ Image resize_columns(const Image& in, int out_height) {
 
 }  // namespace
 
-Image resize_bilinear_pil(const Image& image, int out_height, int out_width) {
+Image resize_bilinear_pil(Image image, int out_height, int out_width) {
   if (out_height <= 0 || out_width <= 0 || image.height <= 0 || image.width <= 0)
     fail(ErrorKind::BadInput, "cannot resize a " + std::to_string(image.height) + "x" +
                                   std::to_string(image.width) + " image to " +
                                   std::to_string(out_height) + "x" + std::to_string(out_width));
   // Pillow skips a pass whose size does not change; horizontal comes first,
   // and its 8-bit rounding feeds the vertical pass.
-  const Image& wide = out_width == image.width ? image : resize_rows(image, out_width);
-  if (out_height == wide.height) return wide;
-  return resize_columns(wide, out_height);
+  if (out_width != image.width) image = resize_rows(image, out_width);
+  if (out_height == image.height) return image;
+  return resize_columns(image, out_height);
 }
 
 }  // namespace octet

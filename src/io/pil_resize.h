@@ -12,6 +12,7 @@
 
 namespace octet {
 
-Image resize_bilinear_pil(const Image& image, int out_height, int out_width);
+// Taken by value: a resize to the same size hands the image back, no copy.
+Image resize_bilinear_pil(Image image, int out_height, int out_width);
 
 }  // namespace octet

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstring>
 #include <memory>
+#include <utility>
 
 #include "graph/error.h"
 #include "io/pil_resize.h"
@@ -82,14 +83,15 @@ int crop_start(int size, int crop) {
 
 }  // namespace
 
-Image resize_short_side(const Image& image, int n) {
+Image resize_short_side(Image image, int n) {
   const bool wide = image.width > image.height;
   const int64_t short_side = wide ? image.height : image.width;
   const int64_t long_side = wide ? image.width : image.height;
   // Python's int(n * long / short): an exact product, one rounded division,
   // then truncation.
   const int new_long = static_cast<int>(static_cast<double>(n * long_side) / short_side);
-  return wide ? resize_bilinear_pil(image, n, new_long) : resize_bilinear_pil(image, new_long, n);
+  const int out_h = wide ? n : new_long, out_w = wide ? new_long : n;
+  return resize_bilinear_pil(std::move(image), out_h, out_w);
 }
 
 Image center_crop(const Image& image, int crop_h, int crop_w) {
@@ -114,11 +116,9 @@ Tensor preprocess_image(Image image, const Preprocess& recipe) {
   check_recipe(recipe);
   if (image.channels != recipe.channels())
     image = recipe.color == Preprocess::Gray ? to_gray(image) : to_rgb(image);
-  // Stored images often have the recipe's short side already (ImageNet sets
-  // at 256): that resize is a no-op, so it is not even a copy.
-  if (recipe.resize_short && std::min(image.height, image.width) != *recipe.resize_short)
-    image = resize_short_side(image, *recipe.resize_short);
-  if (recipe.resize_hw) image = resize_bilinear_pil(image, recipe.resize_hw->first, recipe.resize_hw->second);
+  if (recipe.resize_short) image = resize_short_side(std::move(image), *recipe.resize_short);
+  if (recipe.resize_hw)
+    image = resize_bilinear_pil(std::move(image), recipe.resize_hw->first, recipe.resize_hw->second);
   if (recipe.crop_hw) image = center_crop(image, recipe.crop_hw->first, recipe.crop_hw->second);
   return to_tensor(image, recipe);
 }

@@ -38,7 +38,7 @@ Tensor load_image_tensor(const std::string& path, const Preprocess& recipe);
 
 // The steps, for callers that want them alone.
 // torchvision Resize(n) on a PIL image: short side n, aspect ratio kept.
-Image resize_short_side(const Image& image, int n);
+Image resize_short_side(Image image, int n);
 // torchvision CenterCrop: top = int(round((h - crop_h) / 2.0)) with Python's
 // round-half-to-even, left likewise; a crop larger than the image pads with 0.
 Image center_crop(const Image& image, int crop_h, int crop_w);

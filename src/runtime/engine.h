@@ -3,8 +3,9 @@
 // TFLite's do), so one engine runs the float model during calibration and the
 // int8 model octet writes. Float nodes that XNNPACK can compute run on an
 // XNNPACK operator made once at construction instead (runtime/xnn; float
-// depthwise convolutions on a kernel of ours, runtime/float_depthwise.h),
-// unless the options ask for the reference kernels. Activations share one arena,
+// depthwise and, on AVX-512, 1x1 convolutions on kernels of ours,
+// runtime/float_depthwise.h and float_pointwise.h), unless the options ask
+// for the reference kernels. Activations share one arena,
 // planned once per graph by lifetime (buffer_plan.h) and reused across runs:
 // an observer sees every tensor a node produces right after the node
 // (calibration needs that), but a tensor's bytes are reused once its last

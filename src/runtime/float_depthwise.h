@@ -2,9 +2,9 @@
 // NHWC, for the Engine's fast path in place of XNNPACK's. XNNPACK of 2022
 // computes one output pixel at a time and reloads all KH*KW weight vectors
 // for each, which makes it load-bound: on MobileNetV2 its depthwise layers
-// take about three times their FMA count. Here each block of eight channels
-// keeps its weights in registers along a whole output row, so an output
-// vector costs its taps' loads and FMAs only.
+// take about three times their FMA count. Here each block of channels (8,
+// or 16 on AVX-512) keeps its weights in registers across eight output
+// pixels at a time, so an output vector costs its taps' loads and FMAs only.
 //
 // The channel count must be a multiple of 8 (every depthwise layer of the
 // common CNNs; callers leave the others to XNNPACK): blocks never read past
